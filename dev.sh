@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The two commands of the README:
+#   ./dev.sh sample   builds the project and runs the row-sum sample on worker JVMs
+#   ./dev.sh test     installs what the tests need (python3-numpy, for the .npy round trip) and runs them all
+# JAVA_HOME picks the JDK (17 or newer); the default is the java on PATH.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_numpy() {
+  if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+    echo "Installing python3-numpy (the tests check our .npy files against real NumPy)..."
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-numpy >/dev/null
+  fi
+}
+
+check_leaks() {
+  local left
+  left=$( { ls -d /dev/shm/jparallel-* "${TMPDIR:-/tmp}"/jparallel-* 2>/dev/null || true; } )
+  local procs
+  procs=$(pgrep -f 'org.jparallel.runtime.worker.WorkerMain' || true)
+  if [ -n "$left" ] || [ -n "$procs" ]; then
+    echo "FAILED: the tests left behind:" >&2
+    [ -n "$left" ] && echo "$left" >&2
+    [ -n "$procs" ] && ps -o pid,args -p $procs >&2
+    exit 1
+  fi
+}
+
+case "${1:-}" in
+  sample)
+    mvn -q -B -DskipTests install
+    java -jar samples/target/jparallel-samples.jar "${@:2}"
+    ;;
+  test)
+    need_numpy
+    mvn -B verify
+    check_leaks
+    echo "All tests passed; nothing left behind in /dev/shm or ${TMPDIR:-/tmp}, no worker process left."
+    ;;
+  *)
+    echo "usage: ./dev.sh sample | ./dev.sh test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,359 @@
+package org.jparallel;
+
+import org.jparallel.internal.Backends;
+import org.jparallel.internal.CallRunner;
+import org.jparallel.internal.Progress;
+import org.jparallel.memmap.MmapMode;
+import org.jparallel.spi.CallExecutor;
+import org.jparallel.spi.CallSpec;
+import org.jparallel.spi.WorkerOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Runs a function over many arguments on a pool of worker JVMs: joblib's {@code Parallel} for Java.
+ *
+ * <pre>{@code
+ * import static org.jparallel.Parallel.delayed;
+ *
+ * List<Double> roots = Parallel.of(4).map(delayed(Math::sqrt), List.of(1.0, 4.0, 9.0));   // [1.0, 2.0, 3.0]
+ *
+ * try (Parallel p = Parallel.of(-1).timeout(Duration.ofMinutes(5))) {   // all cores
+ *     DoubleMatrix m = Memmap.loadDoubleMatrix(Path.of("big.npy"), MmapMode.READ_ONLY);
+ *     DoubleArray sums = Memmap.doubles(m.rows());                      // shared output
+ *     p.map(delayed(r -> { sums.set(r, m.row(r).sum()); return null; }), LongStream.range(0, m.rows()).boxed()::iterator);
+ * }
+ * }</pre>
+ *
+ * <p><b>Workers.</b> One pool of worker JVMs per set of {@link #workerHeap worker options} is
+ * shared by every {@code Parallel} of this JVM and reused from call to call (like loky's reusable
+ * executor); it grows or shrinks to the {@code nJobs} of the call at hand. Workers exit after
+ * {@link #idleTimeout} without work, at once with {@link #shutdownWorkers()}, and within a second
+ * of this JVM's death, however it dies.
+ *
+ * <p><b>Arguments and results</b> travel with Kryo; a lambda's captured values travel with it.
+ * Shared arrays ({@code org.jparallel.memmap}) larger than {@link #maxBytes(long)} are written once
+ * per call to a memory-mapped file and every worker maps that file instead of receiving a copy;
+ * arrays already mapped (allocated with {@code Memmap.doubles(...)} or loaded with
+ * {@code Memmap.load...}) travel as a file name and are never copied.
+ *
+ * <p><b>Errors.</b> If a task throws, the call throws that same exception class with the worker's
+ * stack trace and a suppressed {@link TaskFailure} naming the task; the other tasks are cancelled
+ * and the pool stays usable. A worker that dies gives {@link WorkerDiedException}; a task over its
+ * {@link #timeout} gives {@link TaskTimeoutException}.
+ *
+ * <p>Settings are not synchronized: configure an instance before sharing it. Calls on one instance
+ * may run from several threads at once.
+ */
+public final class Parallel implements AutoCloseable {
+    /** joblib's default {@code max_nbytes}: arrays over 1 MiB are memory-mapped. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 20;
+    /** Refused above this: thousands of JVMs would exhaust memory long before they helped. */
+    public static final int MAX_JOBS = 1024;
+
+    private final int nJobs;
+    private Backend backend = Backend.PROCESSES;
+    private long maxBytes = DEFAULT_MAX_BYTES;
+    private Path tempFolder;
+    private MmapMode mmapMode = MmapMode.READ_ONLY;
+    private Duration timeout;
+    private int verbose;
+    private int batchSize;
+    private int preDispatch;
+    private String workerHeap;
+    private final Map<String, String> workerProperties = new LinkedHashMap<>();
+    private final List<String> workerJvmOptions = new ArrayList<>();
+    private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
+
+    private final Set<CallRunner> activeCalls = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private Parallel(int nJobs) {
+        this.nJobs = nJobs;
+    }
+
+    /**
+     * A Parallel that runs up to {@code nJobs} tasks at once, with joblib's meaning: a positive
+     * number is the number of workers (more than the cores is allowed; 1 runs in the calling thread
+     * with no pool), -1 means all cores, -2 all but one, and generally {@code cores + 1 + nJobs},
+     * at least 1.
+     *
+     * @throws IllegalArgumentException for 0 or more than {@value #MAX_JOBS}
+     */
+    public static Parallel of(int nJobs) {
+        return new Parallel(resolveJobs(nJobs, Runtime.getRuntime().availableProcessors()));
+    }
+
+    static int resolveJobs(int nJobs, int cores) {
+        if (nJobs == 0) {
+            throw new IllegalArgumentException("nJobs == 0 has no meaning; use a positive number of workers, "
+                    + "or -1 for all " + cores + " cores");
+        }
+        if (nJobs > MAX_JOBS) {
+            throw new IllegalArgumentException("nJobs = " + nJobs + " is more than " + MAX_JOBS
+                    + " worker JVMs; this machine has " + cores + " cores, so use -1 (all cores) or a few times that");
+        }
+        return nJobs > 0 ? nJobs : Math.max(1, cores + 1 + nJobs);
+    }
+
+    /** Wraps {@code fn} for {@link #map}: joblib's {@code delayed}. */
+    public static <T, R> Delayed<T, R> delayed(Fn<T, R> fn) {
+        return new Delayed<>(fn);
+    }
+
+    /** Wraps a two-argument {@code fn}; {@code delayed(fn).with(a, b)} makes a task for {@link #run}. */
+    public static <A, B, R> Delayed2<A, B, R> delayed(Fn2<A, B, R> fn) {
+        return new Delayed2<>(fn);
+    }
+
+    /** The number of tasks that may run at once (nJobs resolved against the core count). */
+    public int nJobs() {
+        return nJobs;
+    }
+
+    /** Where tasks run: {@link Backend#PROCESSES} by default. */
+    public Parallel backend(Backend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    /**
+     * Shared arrays and primitive arrays strictly larger than this many bytes travel as
+     * memory-mapped files (default {@value #DEFAULT_MAX_BYTES}, joblib's 1 MiB).
+     */
+    public Parallel maxBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxBytes = " + bytes + " is negative; use a size such as 1048576 or"
+                    + " maxBytes(\"1M\"), or noMemmap() to send every array through the channel");
+        }
+        this.maxBytes = bytes;
+        return this;
+    }
+
+    /** {@link #maxBytes(long)} as joblib writes it: "500K", "1M", "2G" (powers of 1024), or plain bytes. */
+    public Parallel maxBytes(String size) {
+        return maxBytes(parseSize(size));
+    }
+
+    /** Never dump arrays: everything travels through the worker's channel (joblib's max_nbytes=None). */
+    public Parallel noMemmap() {
+        this.maxBytes = Long.MAX_VALUE;
+        return this;
+    }
+
+    static long parseSize(String size) {
+        Objects.requireNonNull(size, "maxBytes(null): give a size such as \"1M\"");
+        String s = size.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (s.endsWith("B") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'K' -> unit = 1L << 10;
+                case 'M' -> unit = 1L << 20;
+                case 'G' -> unit = 1L << 30;
+                case 'T' -> unit = 1L << 40;
+                default -> unit = 1;
+            }
+            if (unit > 1) {
+                s = s.substring(0, s.length() - 1).trim();
+            }
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("maxBytes(\"" + size + "\") is not a size; write a whole number of"
+                    + " bytes, optionally followed by K, M or G (powers of 1024), e.g. \"500K\", \"1M\", \"2G\"");
+        }
+    }
+
+    /** Where dumped arrays go; default: $JPARALLEL_TEMP_FOLDER, else /dev/shm if it has room, else java.io.tmpdir. */
+    public Parallel tempFolder(Path folder) {
+        this.tempFolder = Objects.requireNonNull(folder, "tempFolder");
+        return this;
+    }
+
+    /** How workers map dumped arguments: {@link MmapMode#READ_ONLY} by default. */
+    public Parallel mmapMode(MmapMode mode) {
+        this.mmapMode = Objects.requireNonNull(mode, "mmapMode");
+        return this;
+    }
+
+    /** A task running longer than this fails the call with {@link TaskTimeoutException}; its worker is replaced. */
+    public Parallel timeout(Duration perTask) {
+        if (perTask != null && (perTask.isNegative() || perTask.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive, got " + perTask);
+        }
+        this.timeout = perTask;
+        return this;
+    }
+
+    /** Progress lines on stderr: 0 (default) none, higher levels more often. */
+    public Parallel verbose(int level) {
+        this.verbose = level;
+        return this;
+    }
+
+    /** Tasks per batch; 0 (the default) sizes batches automatically. */
+    public Parallel batchSize(int tasks) {
+        if (tasks < 0) {
+            throw new IllegalArgumentException("batchSize = " + tasks + "; use a positive size, or 0 for automatic");
+        }
+        this.batchSize = tasks;
+        return this;
+    }
+
+    /** How many batches may be dispatched ahead of the results (default 2 × nJobs). */
+    public Parallel preDispatch(int batches) {
+        if (batches < 1) {
+            throw new IllegalArgumentException("preDispatch = " + batches + "; at least 1 batch must be in flight");
+        }
+        this.preDispatch = batches;
+        return this;
+    }
+
+    /** The workers' maximum heap, as -Xmx takes it ("512m", "4g"). */
+    public Parallel workerHeap(String xmx) {
+        if (xmx != null && !xmx.matches("\\d+[kKmMgGtT]?")) {
+            throw new IllegalArgumentException("workerHeap(\"" + xmx + "\") is not a heap size; use e.g. \"512m\" or \"4g\"");
+        }
+        this.workerHeap = xmx;
+        return this;
+    }
+
+    /** A system property set in every worker JVM. */
+    public Parallel workerProperty(String key, String value) {
+        workerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** Further options for the worker JVMs, e.g. {@code "-XX:+UseParallelGC"}. */
+    public Parallel workerJvmOptions(String... options) {
+        workerJvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** Workers with no call for this long exit (default 300 s). */
+    public Parallel idleTimeout(Duration idle) {
+        if (idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive, got " + idle);
+        }
+        this.idleTimeout = idle;
+        return this;
+    }
+
+    /**
+     * Applies {@code fn} to every argument in parallel and returns the results in argument order.
+     * Arguments are consumed lazily: only the batches in flight are held, never the whole input.
+     */
+    public <T, R> List<R> map(Delayed<T, R> fn, Iterable<? extends T> args) {
+        Objects.requireNonNull(fn, "map(fn, args): fn is null");
+        Objects.requireNonNull(args, "map(fn, args): args is null; pass an empty list for no tasks");
+        return collect(start(fn.fn(), args, true));
+    }
+
+    /** Runs tasks made with {@code delayed(f).with(...)}; results in task order. */
+    @SuppressWarnings("unchecked")
+    public <R> List<R> run(Iterable<? extends Task<? extends R>> tasks) {
+        Objects.requireNonNull(tasks, "run(tasks): tasks is null; pass an empty list for no tasks");
+        return collect(start((Fn<Object, Object>) (Fn<?, ?>) Task.CALL, tasks, true));
+    }
+
+    /**
+     * Like {@link #map}, as a lazy stream in argument order (joblib's return_as='generator'): the
+     * first results are available while later ones still run. Close the stream (or consume it) to
+     * end the call; closing early cancels what still runs.
+     */
+    public <T, R> Stream<R> stream(Delayed<T, R> fn, Iterable<? extends T> args) {
+        return asStream(start(fn.fn(), args, true));
+    }
+
+    /** Like {@link #stream}, in completion order (joblib's return_as='generator_unordered'). */
+    public <T, R> Stream<R> streamUnordered(Delayed<T, R> fn, Iterable<? extends T> args) {
+        return asStream(start(fn.fn(), args, false));
+    }
+
+    @SuppressWarnings("unchecked")
+    private CallRunner start(Fn<?, ?> fn, Iterable<?> args, boolean ordered) {
+        if (closed) {
+            throw new IllegalStateException("this Parallel is closed; create a new one with Parallel.of(n)");
+        }
+        Fn<Object, Object> function = (Fn<Object, Object>) fn;
+        CallSpec spec = new CallSpec(function, nJobs, maxBytes, tempFolder, mmapMode, timeout,
+                new WorkerOptions(workerHeap, workerProperties, workerJvmOptions, idleTimeout),
+                loaderOf(function));
+        CallExecutor executor = Backends.begin(backend, spec);
+        long total = args instanceof java.util.Collection<?> c ? c.size() : -1;
+        CallRunner[] self = new CallRunner[1];
+        CallRunner runner = new CallRunner(executor, args, batchSize, nJobs,
+                preDispatch > 0 ? preDispatch : 2 * nJobs, ordered,
+                verbose > 0 ? new Progress(verbose, total, System.err) : Progress.silent(),
+                () -> activeCalls.remove(self[0]));
+        self[0] = runner;
+        activeCalls.add(runner);
+        if (closed) {   // closed by another thread while we started
+            runner.close();
+            throw new IllegalStateException("this Parallel was closed while the call started");
+        }
+        return runner;
+    }
+
+    private static ClassLoader loaderOf(Fn<?, ?> fn) {
+        ClassLoader loader = fn.getClass().getClassLoader();
+        return loader != null ? loader : Thread.currentThread().getContextClassLoader();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> List<R> collect(CallRunner runner) {
+        try (runner) {
+            List<R> results = new ArrayList<>();
+            while (runner.hasNext()) {
+                results.add((R) runner.next());
+            }
+            return results;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> Stream<R> asStream(CallRunner runner) {
+        Iterator<R> it = (Iterator<R>) runner;
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false)
+                .onClose(runner::close);
+    }
+
+    /**
+     * Cancels this instance's running calls and refuses new ones. Workers stay in the shared pool
+     * for the next Parallel until their idle timeout; {@link #shutdownWorkers()} stops them now.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (CallRunner call : activeCalls) {
+            call.cancelFromOutside();
+        }
+    }
+
+    /** Stops every worker JVM of this JVM now; the next call starts fresh ones. */
+    public static void shutdownWorkers() {
+        Backends.shutdownWorkers();
+    }
+}

@@ -1,0 +1,29 @@
+package org.jparallel.spi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How worker JVMs are started and kept. Pools are shared by every {@link org.jparallel.Parallel}
+ * with equal options.
+ *
+ * @param maxHeap     the workers' -Xmx ("2g"), or null for the JVM's default
+ * @param properties  system properties set in each worker (-Dkey=value)
+ * @param jvmOptions  further JVM options, passed as they are
+ * @param idleTimeout workers with no call for this long exit
+ */
+public record WorkerOptions(String maxHeap, Map<String, String> properties, List<String> jvmOptions,
+                            Duration idleTimeout) {
+
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+
+    public WorkerOptions {
+        properties = Map.copyOf(properties);
+        jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    public static WorkerOptions defaults() {
+        return new WorkerOptions(null, Map.of(), List.of(), DEFAULT_IDLE_TIMEOUT);
+    }
+}

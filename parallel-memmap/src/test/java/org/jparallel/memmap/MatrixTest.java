@@ -1,0 +1,142 @@
+package org.jparallel.memmap;
+
+import static org.jparallel.memmap.ArrayBehaviourTest.assertOutOfBounds;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Row-major matrices: element access, row and row-slice views, sums; heap and mapped alike. */
+class MatrixTest {
+
+    @AfterEach
+    void closeSideArrays() throws Exception {
+        ArrayKind.closeAll();
+    }
+
+    @AfterAll
+    static void noTempFilesLeft() {
+        TestSupport.assertNoTempFilesLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayKind.class)
+    void doubleMatrix(ArrayKind kind) {
+        try (DoubleMatrix m = (DoubleMatrix) kind.create(DType.FLOAT64, 3, 4)) {
+            assertEquals(3, m.rows());
+            assertEquals(4, m.cols());
+            assertArrayEquals(new long[] {3, 4}, m.shape());
+            assertEquals(12, m.size());
+            assertEquals(96, m.byteSize());
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 4; c++) {
+                    m.set(r, c, 10 * r + c);
+                }
+            }
+            assertEquals(23.0, m.get(2, 3));
+            DoubleArray row = m.row(1);
+            assertArrayEquals(new double[] {10, 11, 12, 13}, row.toArray());
+            row.set(2, -1);
+            assertEquals(-1.0, m.get(1, 2), "a write through a row view shows in the matrix");
+            m.set(1, 3, -2);
+            assertEquals(-2.0, row.get(3), "a write to the matrix shows in the row view");
+
+            DoubleMatrix lower = m.rowSlice(1, 3);
+            assertEquals(2, lower.rows());
+            assertEquals(20.0, lower.get(1, 0));
+            lower.set(0, 0, 100);
+            assertEquals(100.0, m.get(1, 0));
+            assertEquals(21.0, lower.row(1).get(1));
+
+            double loop = 0;
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 4; c++) {
+                    loop += m.get(r, c);
+                }
+            }
+            assertEquals(loop, m.sum());
+            assertEquals(100 + 11 - 1 - 2 + 20 + 21 + 22 + 23, lower.sum());
+
+            assertOutOfBounds("3", () -> m.get(3, 0));
+            assertOutOfBounds("4", () -> m.set(0, 4, 1));
+            assertOutOfBounds("2", () -> lower.row(2));
+            assertOutOfBounds("4", () -> m.rowSlice(2, 4));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayKind.class)
+    void floatMatrix(ArrayKind kind) {
+        try (FloatMatrix m = (FloatMatrix) kind.create(DType.FLOAT32, 2, 3)) {
+            assertEquals(24, m.byteSize());
+            m.set(1, 2, 1.5f);
+            FloatArray row = m.row(1);
+            assertEquals(1.5f, row.get(2));
+            row.set(0, 2f);
+            assertEquals(2f, m.get(1, 0));
+            assertEquals(3.5, m.sum());
+            assertEquals(3.5, m.rowSlice(1, 2).sum());
+            assertEquals(0.0, m.rowSlice(0, 1).sum());
+            assertOutOfBounds("3", () -> m.get(0, 3));
+        }
+    }
+
+    @Test
+    void heapMatricesWrapTheirRowsWithoutCopying() {
+        double[][] rows = {{1, 2}, {3, 4}};
+        DoubleMatrix m = DoubleMatrix.of(rows);
+        rows[1][0] = 30;
+        assertEquals(30.0, m.get(1, 0));
+        m.set(0, 1, 20);
+        assertEquals(20.0, rows[0][1]);
+        m.row(0).set(0, 10);
+        assertEquals(10.0, rows[0][0]);
+
+        float[][] floatRows = {{1f}, {2f}};
+        FloatMatrix f = FloatMatrix.of(floatRows);
+        floatRows[1][0] = 5f;
+        assertEquals(6.0, f.sum());
+        assertEquals(0, DoubleMatrix.of(new double[0][]).size());
+    }
+
+    @Test
+    void raggedRowsAreRefusedNamingTheRow() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DoubleMatrix.of(new double[][] {{1, 2}, {3, 4}, {5}}));
+        assertTrue(e.getMessage().contains("row 2 has 1 elements but row 0 has 2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FloatMatrix.of(new float[][] {{1}, {}}));
+    }
+
+    @Test
+    void aMappedMatrixIsFlatRowMajorInItsFile() {
+        try (DoubleMatrix m = Memmap.doubleMatrix(3, 5)) {
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 5; c++) {
+                    m.set(r, c, 100 * r + c);
+                }
+            }
+            Handle h = m.handle().orElseThrow();
+            assertArrayEquals(new long[] {3, 5}, h.shape());
+            DoubleArray flat = (DoubleArray) Memmap.open(new Handle(h.file(), h.dataOffset(), DType.FLOAT64,
+                    new long[] {15}, MmapMode.READ_ONLY));
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 5; c++) {
+                    assertEquals(m.get(r, c), flat.get(5L * r + c));
+                }
+            }
+            Handle rowHandle = m.row(2).handle().orElseThrow();
+            assertEquals(h.dataOffset() + 2 * 5 * Double.BYTES, rowHandle.dataOffset());
+            assertArrayEquals(new long[] {5}, rowHandle.shape());
+            Handle sliceHandle = m.rowSlice(1, 3).handle().orElseThrow();
+            assertArrayEquals(new long[] {2, 5}, sliceHandle.shape());
+            DoubleMatrix reopened = (DoubleMatrix) Memmap.open(sliceHandle);
+            assertEquals(204.0, reopened.get(1, 4));
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package org.jparallel.runtime.pool;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.jparallel.RemoteTaskException;
+import org.jparallel.runtime.serial.DumpContext;
+import org.jparallel.runtime.serial.WireKryo;
+import org.jparallel.runtime.wire.Frame;
+import org.jparallel.spi.Batch;
+import org.jparallel.spi.BatchOutcome;
+import org.jparallel.spi.CallExecutor;
+import org.jparallel.spi.CallSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One call on the PROCESSES backend. The function is serialized once, when the call starts, so a
+ * function that cannot travel fails before anything is dispatched; each batch's arguments are
+ * serialized by the calling thread as it submits them; results are deserialized by the calling
+ * thread as it takes them, with the class loader of the user's function.
+ */
+final class ProcessCall implements CallExecutor {
+    private static final AtomicLong IDS = new AtomicLong();
+    /** How long a result waits for the output its tasks printed to be copied to this JVM's streams. */
+    private static final long OUTPUT_WAIT_MILLIS = 2000;
+    private static final ThreadLocal<WireKryo> KRYO =
+            ThreadLocal.withInitial(() -> new WireKryo(ProcessCall.class.getClassLoader()));
+
+    private final long id = IDS.incrementAndGet();
+    private final WorkerPool pool;
+    private final CallSpec spec;
+    private final DumpContext dumps;
+    private final byte[] function;
+    private final LinkedBlockingQueue<WorkerPool.Delivery> deliveries = new LinkedBlockingQueue<>();
+    /** Workers running batches of this call, with how many each. Pool lock. */
+    private final Map<Worker, Integer> workersInUse = new HashMap<>();
+    private volatile long cancelledAtNanos;
+    /** Smoothed run time of this call's batches in the workers, -1 until one finished. Pool lock. */
+    private long lastBatchNanos = -1;
+    private static final long SHORT_BATCH_NANOS = 5_000_000L;
+    private boolean closed;
+
+    ProcessCall(WorkerPool pool, CallSpec spec) {
+        this.pool = pool;
+        this.spec = spec;
+        this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
+        try {
+            this.function = serialize(spec.function(), "the function");
+        } catch (RuntimeException e) {
+            dumps.close();
+            throw e;
+        }
+        pool.begin(this, spec);
+    }
+
+    long id() {
+        return id;
+    }
+
+    Duration timeout() {
+        return spec.timeout();
+    }
+
+    ClassLoader userLoader() {
+        return spec.userLoader();
+    }
+
+    // ---------------------------------------------------------------- CallExecutor
+
+    @Override
+    public void submit(Batch batch) {
+        pool.enqueue(this, batch, serializeArgs(batch));
+    }
+
+    @Override
+    public BatchOutcome take() throws InterruptedException {
+        WorkerPool.Delivery d = deliveries.take();
+        if (d.ready() != null) {
+            return d.ready();
+        }
+        Input in = new Input(d.frame().payload());
+        in.readLong();   // call id
+        in.readLong();   // first index
+        if (d.frame().type() == Frame.RESULT) {
+            long nanos = in.readLong();
+            awaitOutput(d.worker(), in.readLong(), in.readLong());
+            return readResults(d, in, nanos);
+        }
+        long failedIndex = in.readLong();
+        awaitOutput(d.worker(), in.readLong(), in.readLong());
+        if (in.readBoolean()) {
+            return BatchOutcome.failure(d.batch(), new CancellationException("the call was cancelled"),
+                    failedIndex, d.worker().toString());
+        }
+        return BatchOutcome.failure(d.batch(), readFailure(in), failedIndex, d.worker().toString());
+    }
+
+    @Override
+    public void cancel() {
+        if (cancelledAtNanos == 0) {
+            cancelledAtNanos = System.nanoTime();
+            pool.cancel(this);
+        }
+        deliveries.add(new WorkerPool.Delivery(null, null, null, BatchOutcome.failure(new Batch(-1, List.of()),
+                new CancellationException("the call was cancelled"), -1, "the caller")));
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            pool.end(this, dumps.files());
+            dumps.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- pool side
+
+    void deliver(WorkerPool.Delivery delivery) {
+        deliveries.add(delivery);
+    }
+
+    /** May this call send a batch to {@code w}? Not if it already occupies nJobs other workers. Pool lock. */
+    boolean mayUse(Worker w) {
+        return workersInUse.containsKey(w) || workersInUse.size() < spec.nJobs();
+    }
+
+    /** Pool lock. */
+    void using(Worker w, int delta) {
+        workersInUse.merge(w, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Notes how long a finished batch ran in its worker. Pool lock. */
+    void ranBatch(Frame frame) {
+        if (frame.type() == Frame.RESULT) {
+            Input in = new Input(frame.payload());
+            in.skip(16);   // call id, first index
+            long nanos = in.readLong();
+            lastBatchNanos = lastBatchNanos < 0 ? nanos : (lastBatchNanos + nanos) / 2;
+        }
+    }
+
+    /**
+     * Whether a second batch may wait in a worker behind the running one: only when batches are
+     * short, where the saved round trip matters and the wait cannot leave another worker idle long.
+     */
+    boolean runsShortBatches() {
+        return lastBatchNanos >= 0 && lastBatchNanos < SHORT_BATCH_NANOS;
+    }
+
+    long cancelledForNanos(long now) {
+        long at = cancelledAtNanos;
+        return at == 0 ? 0 : now - at;
+    }
+
+    /** The parts of a BATCH frame: type, header, function (or none), arguments. */
+    byte[][] batchFrame(Worker.Assignment a, boolean withFunction) {
+        Output head = new Output(24);
+        head.writeLong(id);
+        head.writeLong(a.batch().firstIndex());
+        head.writeInt(withFunction ? function.length : 0);
+        return new byte[][] {{Frame.BATCH}, head.toBytes(), withFunction ? function : new byte[0], a.args()};
+    }
+
+    static byte[] cancelPayload(long callId) {
+        Output out = new Output(8);
+        out.writeLong(callId);
+        return out.toBytes();
+    }
+
+    static byte[] forgetPayload(long callId, List<Path> files) {
+        Output out = new Output(256, -1);
+        out.writeLong(callId);
+        out.writeVarInt(files.size(), true);
+        files.forEach(f -> out.writeString(f.toString()));
+        return out.toBytes();
+    }
+
+    /** Folders where this JVM may put dumps: a worker removes ours from them if we die. */
+    static List<Path> defaultTempBases() {
+        Set<Path> bases = new LinkedHashSet<>();
+        String env = System.getenv("JPARALLEL_TEMP_FOLDER");
+        if (env != null && !env.isBlank()) {
+            bases.add(Path.of(env));
+        }
+        bases.add(Path.of("/dev/shm"));
+        bases.add(Path.of(System.getProperty("java.io.tmpdir")));
+        return new ArrayList<>(bases);
+    }
+
+    // ---------------------------------------------------------------- serialization
+
+    private byte[] serialize(Object value, String what) {
+        WireKryo kryo = KRYO.get();
+        kryo.setClassLoader(spec.userLoader());
+        kryo.getContext().put(DumpContext.KEY, dumps);
+        Output out = new Output(4096, -1);
+        try {
+            kryo.writeClassAndObject(out, value);
+            return out.toBytes();
+        } catch (KryoException | IllegalStateException e) {
+            throw new IllegalArgumentException("cannot send " + what + " to a worker: " + e.getMessage(), e);
+        } finally {
+            kryo.getContext().remove(DumpContext.KEY);
+            kryo.reset();
+        }
+    }
+
+    private byte[] serializeArgs(Batch batch) {
+        try {
+            return serialize(batch.args(), "the arguments of tasks " + batch.firstIndex() + " to "
+                    + (batch.firstIndex() + batch.size() - 1));
+        } catch (IllegalArgumentException batchFailed) {
+            // Name the very argument that does not travel.
+            for (int i = 0; i < batch.size(); i++) {
+                long index = batch.firstIndex() + i;
+                serialize(batch.args().get(i), "the argument of task " + index);
+            }
+            throw batchFailed;
+        }
+    }
+
+    private BatchOutcome readResults(WorkerPool.Delivery d, Input in, long nanos) {
+        WireKryo kryo = KRYO.get();
+        kryo.setClassLoader(spec.userLoader());
+        try {
+            @SuppressWarnings("unchecked")
+            List<Object> results = (List<Object>) kryo.readClassAndObject(in);
+            return BatchOutcome.success(d.batch(), results, d.worker().toString(), nanos);
+        } catch (KryoException e) {
+            return BatchOutcome.failure(d.batch(), new IllegalStateException("a result of tasks from "
+                    + d.batch().firstIndex() + " cannot be read in this JVM: " + e.getMessage(), e),
+                    d.batch().firstIndex(), d.worker().toString());
+        } finally {
+            kryo.reset();
+        }
+    }
+
+    /** The task's own exception if it can be rebuilt here, else a stand-in with its name and stack. */
+    private Throwable readFailure(Input in) {
+        String className = in.readString();
+        String message = in.readString();
+        WireKryo kryo = KRYO.get();
+        kryo.setClassLoader(spec.userLoader());
+        for (int attempt = 0; attempt < 2; attempt++) {
+            byte[] block = in.readBytes(in.readInt());
+            if (block.length == 0) {
+                continue;
+            }
+            try {
+                return (Throwable) kryo.readClassAndObject(new Input(block));
+            } catch (RuntimeException e) {
+                // try the stand-in
+            } finally {
+                kryo.reset();
+            }
+        }
+        return new RemoteTaskException(className, message, new StackTraceElement[0]);
+    }
+
+    private static void awaitOutput(Worker w, long stdoutBytes, long stderrBytes) throws InterruptedException {
+        w.stdout.awaitCopied(stdoutBytes, OUTPUT_WAIT_MILLIS);
+        w.stderr.awaitCopied(stderrBytes, OUTPUT_WAIT_MILLIS);
+    }
+}

@@ -1,0 +1,77 @@
+package org.jparallel.runtime.pool;
+
+import org.jparallel.memmap.LongArray;
+import org.jparallel.memmap.Memmap;
+import org.jparallel.memmap.MmapMode;
+
+import java.nio.file.Path;
+
+/**
+ * What a worker is doing, published through a tiny shared mapping instead of messages, so that
+ * starting a task costs two volatile writes and the parent can still read it after the worker
+ * died (to name the task it was running) or while it hangs (to time it out).
+ *
+ * <pre>
+ * slot 0  call id of the running task, or -1 when idle
+ * slot 1  index of the running task
+ * slot 2  System.nanoTime() when it started (CLOCK_MONOTONIC: one clock for all processes on Linux)
+ * slot 3  1 if the worker ran out of memory
+ * </pre>
+ */
+public final class Status {
+    private final LongArray slots;
+
+    private Status(LongArray slots) {
+        this.slots = slots;
+    }
+
+    /** A new, idle status in the temp folder (parent side). */
+    static Status create() {
+        LongArray slots = Memmap.longs(4);
+        slots.setVolatile(0, -1);
+        return new Status(slots);
+    }
+
+    /** The status file the parent created (worker side). */
+    public static Status open(Path file) {
+        return new Status(Memmap.loadLongs(file, MmapMode.READ_WRITE));
+    }
+
+    Path file() {
+        return slots.handle().orElseThrow().file();
+    }
+
+    public void starting(long callId, long taskIndex) {
+        slots.setVolatile(2, System.nanoTime());
+        slots.setVolatile(1, taskIndex);
+        slots.setVolatile(0, callId);
+    }
+
+    public void idle() {
+        slots.setVolatile(0, -1);
+    }
+
+    public void markOutOfMemory() {
+        slots.setVolatile(3, 1);
+    }
+
+    long runningCall() {
+        return slots.getVolatile(0);
+    }
+
+    long runningTask() {
+        return slots.getVolatile(1);
+    }
+
+    long runningSinceNanos() {
+        return slots.getVolatile(2);
+    }
+
+    boolean outOfMemory() {
+        return slots.getVolatile(3) == 1;
+    }
+
+    void delete() {
+        slots.close();
+    }
+}

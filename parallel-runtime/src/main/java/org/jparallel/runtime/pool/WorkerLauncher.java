@@ -1,0 +1,105 @@
+package org.jparallel.runtime.pool;
+
+import org.jparallel.internal.Backends;
+import org.jparallel.runtime.worker.WorkerMain;
+import org.jparallel.spi.WorkerOptions;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the command line of a worker JVM: the parent's own JDK ({@code java.home}, since inside
+ * JShell the process command is the jshell launcher), the parent's effective class path, and the
+ * options this JDK version needs.
+ */
+final class WorkerLauncher {
+    private WorkerLauncher() {
+    }
+
+    static List<String> command(WorkerOptions options, ClassLoader userLoader, Path socket, Path statusFile,
+                                List<Path> parentBases) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, classPath(userLoader)));
+        // Workers run one task at a time: the serial collector starts fastest and leaves the
+        // cores to the tasks. A GC the user chose wins (two would stop the JVM from starting).
+        if (options.jvmOptions().stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+            cmd.add("-XX:+UseSerialGC");
+        }
+        cmd.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
+        if (Runtime.version().feature() >= 23) {
+            // JDK 23+ warns when Kryo's dependencies touch sun.misc.Unsafe; JDK 17 refuses this option.
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        if (options.maxHeap() != null) {
+            cmd.add("-Xmx" + options.maxHeap());
+        }
+        for (Map.Entry<String, String> p : options.properties().entrySet()) {
+            cmd.add("-D" + p.getKey() + "=" + p.getValue());
+        }
+        cmd.addAll(options.jvmOptions());
+        cmd.add(WorkerMain.class.getName());
+        cmd.add(socket.toString());
+        cmd.add(statusFile.toString());
+        ProcessHandle self = ProcessHandle.current();
+        cmd.add(Long.toString(self.pid()));
+        cmd.add(Long.toString(self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L)));
+        parentBases.forEach(b -> cmd.add(b.toString()));
+        return cmd;
+    }
+
+    /**
+     * java.class.path, then every file URL of the URLClassLoaders between the user's loader and
+     * the system loader (a JShell --class-path, an application's own loader), then the jars of
+     * this library and of Kryo, in case none of those name them.
+     */
+    static List<String> classPath(ClassLoader userLoader) {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                entries.add(new File(e).getAbsolutePath());
+            }
+        }
+        List<ClassLoader> chain = new ArrayList<>();
+        for (ClassLoader l = userLoader; l != null; l = l.getParent()) {
+            chain.add(0, l);   // parents first, as they are searched first
+        }
+        for (ClassLoader l : chain) {
+            if (l instanceof URLClassLoader u) {
+                for (URL url : u.getURLs()) {
+                    fileOf(url).ifPresent(entries::add);
+                }
+            }
+        }
+        for (Class<?> c : new Class<?>[] {WorkerMain.class, org.jparallel.Parallel.class,
+                org.jparallel.memmap.Memmap.class, com.esotericsoftware.kryo.Kryo.class,
+                org.objenesis.Objenesis.class, com.esotericsoftware.minlog.Log.class,
+                com.esotericsoftware.reflectasm.MethodAccess.class}) {
+            var source = c.getProtectionDomain().getCodeSource();
+            if (source != null) {
+                fileOf(source.getLocation()).ifPresent(entries::add);
+            }
+        }
+        return new ArrayList<>(entries);
+    }
+
+    private static java.util.Optional<String> fileOf(URL url) {
+        if (url == null || !"file".equals(url.getProtocol())) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new File(url.toURI()).getAbsolutePath());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}

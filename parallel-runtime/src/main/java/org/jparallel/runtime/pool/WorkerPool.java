@@ -1,0 +1,523 @@
+package org.jparallel.runtime.pool;
+
+import org.jparallel.TaskTimeoutException;
+import org.jparallel.WorkerDiedException;
+import org.jparallel.memmap.TempFolders;
+import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.Frame;
+import org.jparallel.spi.BatchOutcome;
+import org.jparallel.spi.CallSpec;
+import org.jparallel.spi.WorkerOptions;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pool of worker JVMs started with the same {@link WorkerOptions}, shared by every call of this
+ * JVM that uses those options.
+ *
+ * <p><b>Dispatch.</b> Batches of all calls wait in one FIFO queue. A worker gets up to
+ * {@link #PIPELINE} batches at a time (the next one is already on its way while the current one
+ * runs, hiding the round trip), and a call never occupies more workers than its {@code nJobs}.
+ *
+ * <p><b>Security.</b> Workers connect to a Unix domain socket in a folder of mode 0700 and must
+ * present the random token the pool wrote to their stdin, which only the pool holds.
+ *
+ * <p><b>Death.</b> A worker's reader thread sees its channel close: the batch it ran fails with
+ * {@link WorkerDiedException} naming the task (read from the worker's {@link Status}) and how the
+ * process ended; batches queued behind it go back to the queue; a replacement starts.
+ *
+ * <p>State is guarded by {@code this}; frames are sent outside the lock, in order, from each
+ * worker's outbox.
+ */
+final class WorkerPool {
+    static final int PIPELINE = 2;
+    private static final long TICK_MILLIS = 25;
+    private static final long CANCEL_GRACE_NANOS = 1_000_000_000L;
+    private static final long START_TIMEOUT_NANOS = 60_000_000_000L;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WorkerOptions options;
+    private final Path folder;
+    private final Path socketPath;
+    private final ServerSocketChannel server;
+    private final ScheduledExecutorService ticker;
+
+    private final List<Worker> workers = new ArrayList<>();
+    private final Map<String, Worker> starting = new HashMap<>();
+    private final java.util.ArrayDeque<Worker.Assignment> pending = new java.util.ArrayDeque<>();
+    private final Set<ProcessCall> activeCalls = new LinkedHashSet<>();
+    private final Map<Worker, ConcurrentLinkedQueue<byte[][]>> outboxes = new HashMap<>();
+    private int target;
+    private int nextWorkerId;
+    private long idleSinceNanos = System.nanoTime();
+    private boolean closed;
+
+    WorkerPool(WorkerOptions options) {
+        this.options = options;
+        this.folder = TempFolders.newFolder(Path.of(System.getProperty("java.io.tmpdir")), "pool");
+        this.socketPath = folder.resolve("s");
+        try {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+        } catch (IOException e) {
+            TempFolders.deleteNow(folder);
+            throw new IllegalStateException("cannot open the workers' socket " + socketPath + ": " + e, e);
+        }
+        daemon("jparallel-acceptor", this::acceptLoop).start();
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon("jparallel-watchdog", r));
+        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /** Registers a call and sizes the pool for it. */
+    synchronized void begin(ProcessCall call, CallSpec spec) {
+        if (closed) {
+            throw new IllegalStateException("the worker pool was shut down");
+        }
+        activeCalls.add(call);
+        if (activeCalls.size() == 1) {
+            target = spec.nJobs();
+            retireIdleBeyond(target);
+        } else {
+            target = Math.max(target, spec.nJobs());
+        }
+        int live = workers.size() + starting.size();
+        for (int i = live; i < target; i++) {
+            spawn(spec.userLoader());
+        }
+    }
+
+    void enqueue(ProcessCall call, org.jparallel.spi.Batch batch, byte[] args) {
+        synchronized (this) {
+            pending.add(new Worker.Assignment(call, batch, args));
+        }
+        dispatch();
+    }
+
+    void cancel(ProcessCall call) {
+        synchronized (this) {
+            pending.removeIf(a -> a.call() == call);
+            byte[] cancel = ProcessCall.cancelPayload(call.id());
+            for (Worker w : workers) {
+                if (w.inFlight.stream().anyMatch(a -> a.call() == call)) {
+                    outbox(w).add(new byte[][] {{Frame.CANCEL}, cancel});
+                }
+            }
+        }
+        flushAll();
+    }
+
+    void end(ProcessCall call, List<Path> files) {
+        synchronized (this) {
+            activeCalls.remove(call);
+            pending.removeIf(a -> a.call() == call);
+            if (activeCalls.isEmpty()) {
+                idleSinceNanos = System.nanoTime();
+            }
+            byte[] forget = ProcessCall.forgetPayload(call.id(), files);
+            for (Worker w : workers) {
+                outbox(w).add(new byte[][] {{Frame.FORGET}, forget});
+            }
+        }
+        flushAll();
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    /**
+     * Hands queued batches to workers with room, then sends them: first one batch to every idle
+     * worker, then a second to workers whose call runs short batches, so that the next batch is
+     * already there when the current one ends. Long batches are not queued behind each other: a
+     * worker that frees up must not idle while another holds two.
+     */
+    private void dispatch() {
+        synchronized (this) {
+            for (int depth = 0; depth < PIPELINE && !pending.isEmpty(); depth++) {
+                for (Worker w : workers) {
+                    if (!w.ready() || w.retiring || w.inFlight.size() != depth) {
+                        continue;
+                    }
+                    Worker.Assignment next = nextFor(w, depth);
+                    if (next == null) {
+                        continue;
+                    }
+                    pending.remove(next);
+                    w.inFlight.add(next);
+                    next.call().using(w, +1);
+                    boolean sendFunction = w.functionOfCall != next.call().id();
+                    w.functionOfCall = next.call().id();
+                    outbox(w).add(next.call().batchFrame(next, sendFunction));
+                }
+            }
+        }
+        flushAll();
+    }
+
+    /** The oldest queued batch whose call may use this worker at this pipeline depth. */
+    private Worker.Assignment nextFor(Worker w, int depth) {
+        for (Worker.Assignment a : pending) {
+            if (a.call().mayUse(w) && (depth == 0 || a.call().runsShortBatches())) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private ConcurrentLinkedQueue<byte[][]> outbox(Worker w) {
+        return outboxes.computeIfAbsent(w, k -> new ConcurrentLinkedQueue<>());
+    }
+
+    private void flushAll() {
+        List<Worker> ready;
+        synchronized (this) {
+            ready = new ArrayList<>(workers);
+        }
+        for (Worker w : ready) {
+            flush(w);
+        }
+    }
+
+    /** Sends a worker's outbox in order; a failed send is left to the reader, which sees the death. */
+    private void flush(Worker w) {
+        ConcurrentLinkedQueue<byte[][]> box;
+        synchronized (this) {
+            box = outboxes.get(w);
+        }
+        if (box == null || w.channel == null) {
+            return;
+        }
+        synchronized (w) {
+            for (byte[][] frame; (frame = box.poll()) != null; ) {
+                try {
+                    byte[][] payload = java.util.Arrays.copyOfRange(frame, 1, frame.length);
+                    w.channel.write(frame[0][0], payload);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private void spawn(ClassLoader userLoader) {
+        String token = HexFormat.of().formatHex(randomBytes());
+        Status status = Status.create();
+        List<String> command = WorkerLauncher.command(options, userLoader, socketPath, status.file(),
+                ProcessCall.defaultTempBases());
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+            process.getOutputStream().write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();   // stdin stays open: its end tells the worker we died
+        } catch (IOException e) {
+            status.delete();
+            throw new IllegalStateException("cannot start a worker JVM (" + command.get(0) + "): " + e, e);
+        }
+        int id = ++nextWorkerId;
+        OutputPump out = new OutputPump(process.getInputStream(), () -> System.out);
+        OutputPump err = new OutputPump(process.getErrorStream(), () -> System.err);
+        Worker w = new Worker(id, token, process, status, out, err);
+        daemon("jparallel-w" + id + "-stdout", out).start();
+        daemon("jparallel-w" + id + "-stderr", err).start();
+        starting.put(token, w);
+        process.onExit().thenRun(() -> exitedBeforeHello(w));
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                return;   // the pool was shut down
+            }
+            daemon("jparallel-reader", () -> serve(new Channel(socket))).start();
+        }
+    }
+
+    /** Handshake, then the worker's reader loop, on the thread of its connection. */
+    private void serve(Channel channel) {
+        Worker w;
+        try {
+            Frame hello = channel.read();
+            String[] parts = new String(hello.payload(), StandardCharsets.UTF_8).split("\n");
+            synchronized (this) {
+                w = hello.type() == Frame.HELLO ? starting.remove(parts[0]) : null;
+                if (w != null) {
+                    w.channel = channel;
+                    workers.add(w);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            w = null;
+        }
+        if (w == null) {
+            channel.close();   // not one of ours
+            return;
+        }
+        Thread.currentThread().setName("jparallel-w" + w.id + "-reader");
+        dispatch();
+        try {
+            while (true) {
+                completed(w, channel.read());
+            }
+        } catch (IOException e) {
+            died(w);
+        }
+    }
+
+    private void completed(Worker w, Frame frame) {
+        Worker.Assignment done;
+        synchronized (this) {
+            done = w.inFlight.poll();
+            if (done != null) {
+                done.call().using(w, -1);
+                done.call().ranBatch(frame);
+            }
+        }
+        if (done != null) {
+            done.call().deliver(new Delivery(w, done.batch(), frame, null));
+        }
+        dispatch();
+    }
+
+    private void died(Worker w) {
+        int exit = awaitExit(w.process);
+        List<Worker.Assignment> lost;
+        Worker.Kill kill;
+        synchronized (this) {
+            workers.remove(w);
+            outboxes.remove(w);
+            lost = new ArrayList<>(w.inFlight);
+            w.inFlight.clear();
+            kill = w.kill;
+            lost.forEach(a -> a.call().using(w, -1));
+            if (!lost.isEmpty()) {
+                // The oldest batch was running: it fails. The others never started: queue them again.
+                for (int i = lost.size() - 1; i >= 1; i--) {
+                    pending.addFirst(lost.get(i));
+                }
+            }
+            if (!closed && workers.size() + starting.size() < target && !activeCalls.isEmpty()) {
+                spawn(lost.isEmpty() ? WorkerPool.class.getClassLoader() : lost.get(0).call().userLoader());
+            }
+        }
+        w.channel.close();
+        if (!lost.isEmpty()) {
+            Worker.Assignment running = lost.get(0);
+            long index = w.status.runningCall() == running.call().id() ? w.status.runningTask()
+                    : running.batch().firstIndex();
+            Throwable failure = kill != null && kill.reason().equals("timeout")
+                    ? new TaskTimeoutException("task " + kill.taskIndex() + " ran for "
+                            + Duration.ofNanos(kill.ranNanos()).toMillis() + " ms, longer than the timeout of "
+                            + running.call().timeout().toMillis() + " ms; its worker (pid " + w.pid()
+                            + ") was stopped and replaced", kill.taskIndex(), Duration.ofNanos(kill.ranNanos()))
+                    : new WorkerDiedException("task " + index + ": " + w + " " + describeExit(exit, w.status)
+                            + "; the worker was replaced", index, exit);
+            running.call().deliver(new Delivery(w, running.batch(), null,
+                    BatchOutcome.failure(running.batch(), failure, index, w.toString())));
+        }
+        w.status.delete();
+        dispatch();
+    }
+
+    /** A worker that exits before its hello could not start: every queued batch fails with why. */
+    private void exitedBeforeHello(Worker w) {
+        List<Worker.Assignment> failed;
+        synchronized (this) {
+            if (starting.remove(w.token) == null) {
+                return;   // it started; its reader handles its death
+            }
+            w.status.delete();
+            if (closed || w.retiring) {
+                return;
+            }
+            failed = new ArrayList<>(pending);
+            pending.clear();
+        }
+        IllegalStateException why = new IllegalStateException("a worker JVM exited with code "
+                + w.process.exitValue() + " before it started; its stderr (above) says why. Check the worker"
+                + " options (workerHeap, workerJvmOptions, workerProperty)");
+        for (Worker.Assignment a : failed) {
+            a.call().deliver(new Delivery(w, a.batch(), null,
+                    BatchOutcome.failure(a.batch(), why, a.batch().firstIndex(), "worker start")));
+        }
+    }
+
+    static String describeExit(int exit, Status status) {
+        if (status.outOfMemory()) {
+            return "ran out of memory (java.lang.OutOfMemoryError) and exited; give workers more heap with"
+                    + " workerHeap(\"4g\") or make tasks smaller";
+        }
+        if (exit > 128 && exit < 128 + 65) {
+            int signal = exit - 128;
+            return "was killed by signal " + signal + signalName(signal) + " (exit code " + exit + ")";
+        }
+        return "exited with code " + exit + (exit == 0 ? "" : " (a task called System.exit, or the JVM failed)");
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 9 -> " (SIGKILL)";
+            case 15 -> " (SIGTERM)";
+            case 11 -> " (SIGSEGV)";
+            case 6 -> " (SIGABRT)";
+            case 2 -> " (SIGINT)";
+            default -> "";
+        };
+    }
+
+    private static int awaitExit(Process p) {
+        try {
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return p.waitFor();
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return -1;
+        }
+    }
+
+    /** Timeouts, cancelled tasks that do not stop, workers that never say hello, the idle timeout. */
+    private void tick() {
+        List<Process> toKill = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            for (Worker w : workers) {
+                Worker.Assignment head = w.inFlight.peek();
+                if (head == null || w.kill != null || w.status.runningCall() != head.call().id()) {
+                    continue;
+                }
+                long ran = now - w.status.runningSinceNanos();
+                Duration timeout = head.call().timeout();
+                if (timeout != null && ran > timeout.toNanos()) {
+                    w.kill = new Worker.Kill(w.status.runningTask(), ran, "timeout");
+                    toKill.add(w.process);
+                } else if (head.call().cancelledForNanos(now) > CANCEL_GRACE_NANOS) {
+                    w.kill = new Worker.Kill(w.status.runningTask(), ran, "cancelled");
+                    toKill.add(w.process);
+                }
+            }
+            for (Iterator<Worker> it = starting.values().iterator(); it.hasNext(); ) {
+                Worker w = it.next();
+                if (now - w.startedNanos > START_TIMEOUT_NANOS) {
+                    toKill.add(w.process);
+                }
+            }
+            if (activeCalls.isEmpty() && !workers.isEmpty()
+                    && now - idleSinceNanos > options.idleTimeout().toNanos()) {
+                target = 0;
+                retireIdleBeyond(0);
+            }
+        }
+        toKill.forEach(Process::destroyForcibly);
+    }
+
+    /** Asks idle workers beyond {@code keep} to exit. */
+    private void retireIdleBeyond(int keep) {
+        int live = 0;
+        for (Worker w : new ArrayList<>(workers)) {
+            if (w.retiring) {
+                continue;
+            }
+            if (live < keep || !w.inFlight.isEmpty()) {
+                live++;
+                continue;
+            }
+            w.retiring = true;
+            outbox(w).add(new byte[][] {{Frame.EXIT}});
+            ticker.execute(() -> flush(w));
+        }
+    }
+
+    /** Stops every worker and waits until their processes are gone. */
+    void shutdown() {
+        List<Process> processes = new ArrayList<>();
+        List<Worker.Assignment> failed;
+        synchronized (this) {
+            closed = true;
+            target = 0;
+            for (Worker w : workers) {
+                w.retiring = true;
+                processes.add(w.process);
+            }
+            for (Worker w : starting.values()) {
+                w.retiring = true;
+                processes.add(w.process);
+            }
+            failed = new ArrayList<>(pending);
+            pending.clear();
+        }
+        ticker.shutdownNow();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            awaitExit(p);
+        }
+        IllegalStateException why = new IllegalStateException("the workers were shut down during the call");
+        for (Worker.Assignment a : failed) {
+            a.call().deliver(new Delivery(null, a.batch(), null,
+                    BatchOutcome.failure(a.batch(), why, a.batch().firstIndex(), "shutdown")));
+        }
+        TempFolders.deleteNow(folder);
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The processes of this pool's live workers (for tests and diagnostics). */
+    synchronized List<ProcessHandle> workerProcesses() {
+        List<ProcessHandle> all = new ArrayList<>();
+        workers.forEach(w -> all.add(w.process.toHandle()));
+        starting.values().forEach(w -> all.add(w.process.toHandle()));
+        return all;
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** A frame (or a failure made here) for a call, with the worker and batch it belongs to. */
+    record Delivery(Worker worker, org.jparallel.spi.Batch batch, Frame frame, BatchOutcome ready) {
+    }
+}

@@ -1,0 +1,76 @@
+package org.jparallel.runtime.serial;
+
+import org.jparallel.memmap.Handle;
+import org.jparallel.memmap.Memmap;
+import org.jparallel.memmap.MmapMode;
+import org.jparallel.memmap.SharedArray;
+import org.jparallel.memmap.TempFolders;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files of one call: arrays over {@code maxBytes} met while serializing the call's function
+ * and arguments are dumped here once (deduplicated by identity, so an array captured by the
+ * function and passed in every batch is written once), and the call's end deletes them.
+ * Thread-safe: batches of one call may be serialized by different threads.
+ */
+public final class DumpContext {
+    /** Where a DumpContext sits in {@link com.esotericsoftware.kryo.Kryo#getContext()}. */
+    public static final Object KEY = DumpContext.class;
+
+    private final long maxBytes;
+    private final Path configuredFolder;
+    private final MmapMode inputMode;
+    private final Map<Object, Handle> dumped = new IdentityHashMap<>();
+    private final Map<Path, Path> folderByBase = new HashMap<>();
+    private final List<Path> files = new ArrayList<>();
+    private boolean closed;
+
+    public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
+        this.maxBytes = maxBytes;
+        this.configuredFolder = configuredFolder;
+        this.inputMode = inputMode;
+    }
+
+    boolean shouldDump(long bytes) {
+        return bytes > maxBytes;
+    }
+
+    /** The handle of {@code array}'s dump, writing it on first sight; {@code mode} is how workers map it. */
+    synchronized Handle dump(Object identity, SharedArray array, MmapMode mode) {
+        if (closed) {
+            throw new IllegalStateException("the call has ended; its arrays can no longer be sent");
+        }
+        Handle handle = dumped.get(identity);
+        if (handle == null) {
+            Path base = TempFolders.chooseBase(configuredFolder, array.byteSize());
+            Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, "call"));
+            Path file = folder.resolve("a" + dumped.size() + ".npy");
+            Handle written = Memmap.dump(array, file);
+            handle = new Handle(written.file(), written.dataOffset(), written.dtype(), written.shape(), mode);
+            files.add(file);
+            dumped.put(identity, handle);
+        }
+        return handle;
+    }
+
+    MmapMode inputMode() {
+        return inputMode;
+    }
+
+    /** The files written so far (workers are told to forget their mappings of them). */
+    public synchronized List<Path> files() {
+        return List.copyOf(files);
+    }
+
+    /** Deletes the call's folders without waiting for the kernel to free their pages. */
+    public synchronized void close() {
+        closed = true;
+        folderByBase.values().forEach(TempFolders::deleteInBackground);
+    }
+}

@@ -1,0 +1,118 @@
+package org.jparallel.runtime.serial;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.minlog.Log;
+import org.jparallel.memmap.SharedArray;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The Kryo configuration used on both ends of a worker's channel. Not thread-safe: one per thread.
+ *
+ * <ul>
+ *   <li>No registration needed: any class of the user's travels, with or without a no-arg
+ *       constructor, with references kept (shared and cyclic graphs survive).</li>
+ *   <li>Serializable lambdas and method references: {@link LambdaSerializer}.</li>
+ *   <li>Shared arrays: {@link SharedArraySerializer}; large primitive arrays:
+ *       {@link DumpingArraySerializers}; both dump through the call's {@link DumpContext}.</li>
+ *   <li>JDK classes: Kryo's own serializers where it has one, the element-wise
+ *       {@link JdkCollectionSerializer} for the JDK's hidden collections, Java serialization for
+ *       other Serializable JDK classes and all exceptions, and a clear refusal for the rest
+ *       (threads, sockets, streams), which could only be copied by breaking into java.base.</li>
+ * </ul>
+ */
+public final class WireKryo extends Kryo {
+    static {
+        Log.set(Log.LEVEL_NONE);   // minlog writes to System.out; nothing of ours may print
+    }
+
+    private final JavaSerializer javaSerializer = new JavaSerializer();
+    private final JdkCollectionSerializer jdkCollections = new JdkCollectionSerializer();
+
+    public WireKryo(ClassLoader loader) {
+        setClassLoader(loader);
+        setRegistrationRequired(false);
+        setWarnUnregisteredClasses(false);
+        setReferences(true);
+        setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        register(ClosureSerializer.Closure.class, new LambdaSerializer());
+        ImmutableCollectionsSerializers.addDefaultSerializers(this);
+        addDefaultSerializer(SharedArray.class, new SharedArraySerializer());
+        addDefaultSerializer(Path.class, new PathSerializer());
+        DumpingArraySerializers.install(this);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Serializer getDefaultSerializer(Class type) {
+        if (Throwable.class.isAssignableFrom(type)) {
+            return javaSerializer;
+        }
+        if (!isJdkClass(type) || type.isArray() || type.isEnum()) {
+            return super.getDefaultSerializer(type);
+        }
+        if ((Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) && !isPlainCollection(type)) {
+            return jdkCollections;
+        }
+        try {
+            Serializer serializer = super.getDefaultSerializer(type);
+            if (!(serializer instanceof FieldSerializer)) {
+                return serializer;   // Kryo knows this JDK class (String, BigDecimal, ArrayList, ...)
+            }
+        } catch (RuntimeException fieldsOfJavaBase) {
+            // Kryo fell back to reading fields, which java.base does not open: not Kryo's to copy.
+        }
+        if (Serializable.class.isAssignableFrom(type)) {
+            return javaSerializer;
+        }
+        throw new KryoException("cannot send an object of class " + type.getName() + " to a worker: it is a JDK"
+                + " class that is not Serializable (a thread, socket, stream, lock or similar resource lives in one"
+                + " JVM only). Pass or capture the data it holds instead, or open the resource inside the task.");
+    }
+
+    /** A Path is not Serializable, yet it is what a task most often captures: it travels as its text. */
+    private static final class PathSerializer extends Serializer<Path> {
+        PathSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, Path path) {
+            out.writeString(path.toString());
+        }
+
+        @Override
+        public Path read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends Path> type) {
+            return Path.of(in.readString());
+        }
+    }
+
+    private static boolean isJdkClass(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        return loader == null || loader == ClassLoader.getPlatformClassLoader();
+    }
+
+    /** A public JDK collection with a public no-arg constructor: Kryo rebuilds it with add/put. */
+    private static boolean isPlainCollection(Class<?> type) {
+        if (!Modifier.isPublic(type.getModifiers())) {
+            return false;
+        }
+        try {
+            return Modifier.isPublic(type.getConstructor().getModifiers());
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}

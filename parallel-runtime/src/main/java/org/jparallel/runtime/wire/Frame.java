@@ -1,0 +1,24 @@
+package org.jparallel.runtime.wire;
+
+/**
+ * A message on a worker's channel. Types, parent to worker:
+ * {@link #BATCH}, {@link #CANCEL}, {@link #FORGET}, {@link #EXIT}; worker to parent:
+ * {@link #HELLO}, {@link #RESULT}, {@link #FAILED}.
+ */
+public record Frame(byte type, byte[] payload) {
+    /** callId, firstIndex, fn length (0: same function as this worker's last batch), fn, args. */
+    public static final byte BATCH = 1;
+    /** callId: skip the call's queued batches, stop its running one between tasks. */
+    public static final byte CANCEL = 2;
+    /** file paths: drop cached mappings of a finished call's files. */
+    public static final byte FORGET = 3;
+    /** exit now (the pool retires this worker). */
+    public static final byte EXIT = 4;
+
+    /** token, pid: the first frame of a worker. */
+    public static final byte HELLO = 10;
+    /** callId, firstIndex, nanos, stdout bytes, stderr bytes, results. */
+    public static final byte RESULT = 11;
+    /** callId, firstIndex, failedIndex, stdout bytes, stderr bytes, failure. */
+    public static final byte FAILED = 12;
+}

@@ -1,0 +1,344 @@
+package org.jparallel.runtime.worker;
+
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.jparallel.Fn;
+import org.jparallel.RemoteTaskException;
+import org.jparallel.memmap.Memmap;
+import org.jparallel.memmap.TempFolders;
+import org.jparallel.runtime.pool.Status;
+import org.jparallel.runtime.serial.SharedArraySerializer;
+import org.jparallel.runtime.serial.WireKryo;
+import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.Frame;
+import org.jparallel.spi.Batch;
+import org.jparallel.spi.BatchOutcome;
+import org.jparallel.spi.LocalBatch;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The main class of a worker JVM.
+ *
+ * <p>Arguments: the parent's socket path, the status file, the parent's pid and start time, and
+ * the temp folders the parent may use. The first line on stdin is the token that proves to the
+ * parent that this process is the one it started.
+ *
+ * <p>Threads: <b>lifeline</b> blocks on stdin, whose only writer is the parent: end of file means
+ * the parent died (SIGKILL included), and the worker removes the parent's temp folders and halts
+ * within milliseconds. <b>reader</b> takes frames off the channel, so a CANCEL is seen while a
+ * task runs. <b>main</b> runs batches one after the other and sends their outcomes.
+ */
+public final class WorkerMain {
+    private static final int EXIT_OUT_OF_MEMORY = 3;
+    private static long parentPid;
+    private static long parentStart;
+    private static final List<Path> parentBases = new ArrayList<>();
+
+    private final Channel channel;
+    private final Status status;
+    private final CountingOutputStream stdout;
+    private final CountingOutputStream stderr;
+    private final WireKryo kryo = new WireKryo(WorkerMain.class.getClassLoader());
+    private final LinkedBlockingQueue<Frame> batches = new LinkedBlockingQueue<>();
+    private final Set<Long> cancelledCalls = ConcurrentHashMap.newKeySet();
+    private final Output output = new Output(64 * 1024, -1);
+    private volatile long runningCall = -1;
+    private volatile Thread runner;
+    private Fn<Object, Object> function;
+    private long functionOfCall = -1;
+    /**
+     * Mapped arrays each call's tasks returned, kept until the call ends: an array a task allocated
+     * must not be collected (and its file deleted) before the parent has mapped it.
+     */
+    private final Map<Long, List<Object>> resultsOfCall = new ConcurrentHashMap<>();
+
+    private WorkerMain(Channel channel, Status status, CountingOutputStream stdout, CountingOutputStream stderr) {
+        this.channel = channel;
+        this.status = status;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path socketPath = Path.of(args[0]);
+        Path statusFile = Path.of(args[1]);
+        parentPid = Long.parseLong(args[2]);
+        parentStart = Long.parseLong(args[3]);
+        for (int i = 4; i < args.length; i++) {
+            parentBases.add(Path.of(args[i]));
+        }
+        // stdin belongs to the lifeline: the token, then nothing until the parent's end.
+        InputStream lifeline = new FileInputStream(FileDescriptor.in);
+        String token = readLine(lifeline);
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        CountingOutputStream out = new CountingOutputStream(new FileOutputStream(FileDescriptor.out));
+        CountingOutputStream err = new CountingOutputStream(new FileOutputStream(FileDescriptor.err));
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+
+        Status status = Status.open(statusFile);
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                outOfMemory(status, e);
+            }
+        });
+        startLifeline(lifeline);
+
+        var socket = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(socketPath));
+        Channel channel = new Channel(socket);
+        byte[] hello = (token + "\n" + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
+        channel.write(Frame.HELLO, hello, hello.length);
+
+        WorkerMain worker = new WorkerMain(channel, status, out, err);
+        worker.startReader();
+        worker.runBatches();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                System.exit(0);   // the parent died before it sent the token
+            }
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    private static void startLifeline(InputStream stdin) {
+        Thread t = new Thread(() -> {
+            try {
+                while (stdin.read() >= 0) {
+                    // the parent never writes after the token; keep reading until it is gone
+                }
+            } catch (IOException ignored) {
+                // a broken pipe means the same as end of file
+            }
+            parentGone();
+        }, "jparallel-lifeline");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Stdin or the channel closed: the parent exited or was killed. If it is really gone, remove
+     * the temp folders it can no longer remove itself (a SIGKILL runs no shutdown hook); then halt.
+     * Whichever of the two sees the end first does this.
+     */
+    private static synchronized void parentGone() {
+        if (!isAlive(parentPid, parentStart)) {
+            try {
+                TempFolders.removeFoldersOwnedBy(parentPid, parentStart, parentBases);
+            } catch (RuntimeException e) {
+                // best effort: the next start's janitor removes what is left
+            }
+        }
+        Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Whether the parent still runs. A parent killed a moment ago is a zombie until its own parent
+     * reaps it, and ProcessHandle counts zombies as alive: /proc tells them apart.
+     */
+    private static boolean isAlive(long pid, long startMillis) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            if (state == 'Z' || state == 'X') {
+                return false;
+            }
+        } catch (IOException | RuntimeException noProc) {
+            // no /proc (not Linux) or no such process: ProcessHandle decides
+        }
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .flatMap(p -> p.info().startInstant())
+                .map(start -> Math.abs(start.toEpochMilli() - startMillis) <= 1000)
+                .orElse(false);
+    }
+
+    private static void outOfMemory(Status status, Throwable e) {
+        status.markOutOfMemory();
+        Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
+    }
+
+    private void startReader() {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    Frame frame = channel.read();
+                    switch (frame.type()) {
+                        case Frame.BATCH -> batches.add(frame);
+                        case Frame.CANCEL -> cancel(new Input(frame.payload()).readLong());
+                        case Frame.FORGET -> forget(frame.payload());
+                        case Frame.EXIT -> Runtime.getRuntime().halt(0);
+                        default -> throw new IOException("unknown frame type " + frame.type());
+                    }
+                }
+            } catch (IOException e) {
+                parentGone();
+            }
+        }, "jparallel-reader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void cancel(long callId) {
+        cancelledCalls.add(callId);
+        Thread current = runner;
+        if (runningCall == callId && current != null) {
+            current.interrupt();   // a task that waits or sleeps stops now; a busy one at its next check
+        }
+    }
+
+    /** The parent ended a call: drop its cached mappings and the results kept for it. */
+    private void forget(byte[] payload) {
+        Input in = new Input(payload);
+        long callId = in.readLong();
+        resultsOfCall.remove(callId);
+        cancelledCalls.remove(callId);
+        int n = in.readVarInt(true);
+        for (int i = 0; i < n; i++) {
+            Memmap.forget(Path.of(in.readString()));
+        }
+    }
+
+    private void runBatches() throws InterruptedException, IOException {
+        runner = Thread.currentThread();
+        while (true) {
+            Frame frame = batches.take();
+            Thread.interrupted();   // an interrupt aimed at the previous batch must not hit this one
+            Input in = new Input(frame.payload());
+            long callId = in.readLong();
+            long firstIndex = in.readLong();
+            runningCall = callId;
+            try {
+                runBatch(callId, firstIndex, in);
+            } catch (OutOfMemoryError e) {
+                outOfMemory(status, e);
+            } finally {
+                runningCall = -1;
+                status.idle();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runBatch(long callId, long firstIndex, Input in) throws IOException {
+        if (cancelledCalls.contains(callId)) {
+            sendFailure(callId, firstIndex, firstIndex, null, true);
+            return;
+        }
+        Batch batch;
+        try {
+            int fnLength = in.readInt();
+            if (fnLength > 0) {
+                function = null;
+                functionOfCall = -1;
+                function = (Fn<Object, Object>) kryo.readClassAndObject(new Input(in.readBytes(fnLength)));
+                functionOfCall = callId;
+            } else if (functionOfCall != callId) {
+                throw new IllegalStateException("no function for call " + callId + " (protocol error)");
+            }
+            batch = new Batch(firstIndex, (List<Object>) kryo.readClassAndObject(in));
+        } catch (RuntimeException | LinkageError e) {
+            kryo.reset();
+            sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
+                    "the worker could not read the function or the arguments of tasks from " + firstIndex
+                            + ": " + e.getMessage(), e), false);
+            return;
+        }
+        BatchOutcome outcome = LocalBatch.run(function, batch, () -> cancelledCalls.contains(callId),
+                index -> status.starting(callId, index), "worker pid " + ProcessHandle.current().pid());
+        if (outcome.failed()) {
+            sendFailure(callId, firstIndex, outcome.failedIndex(), outcome.failure(),
+                    outcome.failure() instanceof java.util.concurrent.CancellationException);
+        } else {
+            sendResults(callId, firstIndex, outcome);
+        }
+    }
+
+    private void sendResults(long callId, long firstIndex, BatchOutcome outcome) throws IOException {
+        output.reset();
+        output.writeLong(callId);
+        output.writeLong(firstIndex);
+        output.writeLong(outcome.nanos());
+        writeOutputCounts();
+        List<Object> mappedResults = new ArrayList<>();
+        kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
+        try {
+            kryo.writeClassAndObject(output, outcome.results());
+        } catch (RuntimeException e) {
+            sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
+                    "a result of tasks from " + firstIndex + " cannot be sent back: " + e.getMessage(), e), false);
+            return;
+        } finally {
+            kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
+            kryo.reset();
+        }
+        if (!mappedResults.isEmpty()) {
+            resultsOfCall.computeIfAbsent(callId, k -> new ArrayList<>()).addAll(mappedResults);
+        }
+        channel.write(Frame.RESULT, output.getBuffer(), output.position());
+    }
+
+    private void writeOutputCounts() {
+        System.out.flush();
+        System.err.flush();
+        output.writeLong(stdout.count());
+        output.writeLong(stderr.count());
+    }
+
+    /**
+     * Sends a failure: the exception itself if it serializes, and always a stand-in with its
+     * class name, message and stack trace, for when it does not or cannot be read by the parent.
+     */
+    private void sendFailure(long callId, long firstIndex, long failedIndex, Throwable failure, boolean cancelled)
+            throws IOException {
+        output.reset();
+        output.writeLong(callId);
+        output.writeLong(firstIndex);
+        output.writeLong(failedIndex);
+        writeOutputCounts();
+        output.writeBoolean(cancelled);
+        if (!cancelled) {
+            output.writeString(failure.getClass().getName());
+            output.writeString(failure.getMessage());
+            writeBlock(failure);
+            RemoteTaskException standIn = new RemoteTaskException(failure.getClass().getName(), failure.getMessage(),
+                    failure.getStackTrace());
+            writeBlock(standIn);
+        }
+        channel.write(Frame.FAILED, output.getBuffer(), output.position());
+    }
+
+    /** Writes {@code value} as a length-prefixed block, or an empty block if it does not serialize. */
+    private void writeBlock(Object value) {
+        Output block = new Output(4096, -1);
+        try {
+            kryo.writeClassAndObject(block, value);
+            output.writeInt(block.position());
+            output.writeBytes(block.getBuffer(), 0, block.position());
+        } catch (RuntimeException e) {
+            output.writeInt(0);
+        } finally {
+            kryo.reset();
+        }
+    }
+}
