@@ -210,6 +210,12 @@ final class ProcessCall implements CallExecutor {
             kryo.writeClassAndObject(out, value);
             return out.toBytes();
         } catch (KryoException | IllegalStateException e) {
+            // No room or no folder for a dump is the machine's problem, not the argument's.
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof IllegalStateException || c instanceof java.io.UncheckedIOException) {
+                    throw new IllegalStateException("cannot send " + what + " to a worker: " + c.getMessage(), e);
+                }
+            }
             throw new IllegalArgumentException("cannot send " + what + " to a worker: " + e.getMessage(), e);
         } finally {
             kryo.getContext().remove(DumpContext.KEY);

@@ -1,0 +1,252 @@
+package org.jparallel.runtime;
+
+import org.jparallel.Parallel;
+import org.jparallel.memmap.DoubleArray;
+import org.jparallel.memmap.DoubleMatrix;
+import org.jparallel.memmap.LongArray;
+import org.jparallel.memmap.Memmap;
+import org.jparallel.memmap.MmapMode;
+import org.jparallel.memmap.ReadOnlyArrayException;
+import org.jparallel.memmap.SharedArray;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.jparallel.Parallel.delayed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Automatic memmapping: what travels as a file, what is shared, what is refused, what is removed. */
+class SharedMemoryTest {
+    private static final long ME = ProcessHandle.current().pid();
+
+    @AfterAll
+    static void stopWorkers() throws IOException {
+        Parallel.shutdownWorkers();
+        assertEquals(List.of(), callFolders(), "a call's folder outlived the call");
+    }
+
+    /** This JVM's per-call dump folders, wherever they are. */
+    static List<Path> callFolders() throws IOException {
+        try (Stream<Path> s = Stream.concat(Files.list(Path.of("/dev/shm")), Files.list(Path.of(System.getProperty("java.io.tmpdir"))))) {
+            return s.filter(p -> p.getFileName().toString().matches("jparallel-" + ME + "-\\d+-call-.*"))
+                    .collect(Collectors.toList());
+        }
+    }
+
+    private static DoubleMatrix heapMatrix(int rows, int cols) {
+        double[][] data = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                data[r][c] = r + c / (double) cols;
+            }
+        }
+        return DoubleMatrix.of(data);
+    }
+
+    private static String whereItLives(Object array) {
+        return ((SharedArray) array).handle().map(h -> h.file().toString()).orElse("heap");
+    }
+
+    @Test
+    void aLargeHeapArrayIsDumpedOncePerCallAndMappedByEveryWorker() throws IOException {
+        DoubleMatrix m = heapMatrix(64, 4096);   // 2 MiB > 1 MiB
+        List<Long> rows = LongStream.range(0, 64).boxed().collect(Collectors.toList());
+        // Captured by the function and passed as an argument to every task: still one file.
+        List<String> seen = Parallel.of(2).batchSize(4).map(delayed((Long r) -> {
+            try (Stream<Path> files = Files.list(m.handle().orElseThrow().file().getParent())) {
+                return Memmap.isShared(m) + " " + files.count() + " " + whereItLives(m) + " " + m.row(r).sum();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }), rows);
+        for (int r = 0; r < 64; r++) {
+            String[] parts = seen.get(r).split(" ");
+            assertEquals("true", parts[0], "mapped in the worker");
+            assertEquals("1", parts[1], "one dump for the whole call");
+            assertTrue(parts[2].startsWith("/dev/shm/jparallel-" + ME + "-"), parts[2]);
+            assertEquals(m.row(r).sum(), Double.parseDouble(parts[3]));
+        }
+        assertEquals(1, seen.stream().map(s -> s.split(" ")[2]).distinct().count());
+        assertFalse(Memmap.isShared(m), "the caller's array stays on the heap");
+        await().atMost(Duration.ofSeconds(5)).until(() -> callFolders().isEmpty());
+    }
+
+    @Test
+    void dumpingFollowsMaxBytesStrictly() {
+        double[] exactly = new double[1 << 17];                    // exactly 1 MiB: not dumped (joblib: strictly greater)
+        DoubleArray shared = DoubleArray.of(new double[1 << 17]);
+        Map<String, Object> seen = Parallel.of(2).map(delayed((Integer i) -> Map.<String, Object>of(
+                "shared", Memmap.isShared(shared), "length", exactly.length, "dumped", dumpFolderExists())), List.of(1)).get(0);
+        assertEquals(Map.of("shared", false, "length", 1 << 17, "dumped", false), seen);
+
+        assertEquals(List.of(true), Parallel.of(2).maxBytes("1023K").map(delayed((Integer i) -> Memmap.isShared(shared)), List.of(1)));
+        assertEquals(List.of(false), Parallel.of(2).maxBytes(0).noMemmap().map(delayed((Integer i) -> Memmap.isShared(shared)), List.of(1)));
+
+        double[] big = new double[300_000];                         // a plain double[] over maxBytes: through a file
+        big[299_999] = 7;
+        assertEquals(List.of("true 7.0"), Parallel.of(2).map(delayed((Integer i) -> dumpFolderExists() + " " + big[299_999]),
+                List.of(1)));
+    }
+
+    /** Seen from a worker: does its parent have a call folder right now? */
+    private static boolean dumpFolderExists() {
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
+            return s.anyMatch(p -> p.getFileName().toString().matches("jparallel-" + parent + "-\\d+-call-.*"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aMappedArrayTravelsAsItsFileAndWorkersWritesAreSeenHere() {
+        DoubleMatrix input = Memmap.doubleMatrix(100, 1000);
+        DoubleArray sums = Memmap.doubles(100);
+        for (long r = 0; r < 100; r++) {
+            input.row(r).fill(r);
+        }
+        List<String> files = Parallel.of(2).map(delayed((Long r) -> {
+            sums.set(r, input.row(r).sum());
+            return whereItLives(input);
+        }), LongStream.range(0, 100).boxed().collect(Collectors.toList()));
+        assertTrue(files.stream().allMatch(f -> f.equals(whereItLives(input))), "no dump: the same file");
+        for (long r = 0; r < 100; r++) {
+            assertEquals(r * 1000.0, sums.get(r), "row " + r);
+        }
+        input.close();
+        sums.close();
+    }
+
+    @Test
+    void aReadOnlyArgumentRefusesWritesWithAClearError() {
+        DoubleMatrix m = heapMatrix(300, 1000);   // dumped, mapped READ_ONLY in workers by default
+        ReadOnlyArrayException e = assertThrows(ReadOnlyArrayException.class,
+                () -> Parallel.of(2).map(delayed((Integer i) -> {
+                    m.set(0, 0, 1.0);
+                    return i;
+                }), List.of(1)));
+        assertTrue(e.getMessage().contains("read-only") && e.getMessage().contains("READ_WRITE"), e.getMessage());
+        // With mmapMode(READ_WRITE) the worker may scribble on its copy of the dump.
+        assertEquals(List.of(1.0), Parallel.of(2).mmapMode(MmapMode.READ_WRITE).map(delayed((Integer i) -> {
+            m.set(0, 0, 1.0);
+            return m.get(0, 0);
+        }), List.of(1)));
+        assertEquals(0.0, m.get(0, 0), "the caller's heap array is not touched");
+    }
+
+    @Test
+    void aSharedArrayReturnedByATaskComesBackAsAMapping() {
+        DoubleArray big = Memmap.doubles(1000);
+        big.set(999, 42);
+        List<DoubleArray> back = Parallel.of(2).map(delayed((Integer i) -> i == 0 ? big.slice(500, 1000) : fresh()), List.of(0, 1));
+        assertTrue(Memmap.isShared(back.get(0)));
+        assertEquals(42, back.get(0).get(499));
+        big.set(999, 43);
+        assertEquals(43, back.get(0).get(499), "a view of the same pages, not a copy");
+        assertTrue(Memmap.isShared(back.get(1)), "an array a worker allocated arrives mapped");
+        assertEquals(3.0, back.get(1).get(2));
+        big.close();
+    }
+
+    private static DoubleArray fresh() {
+        DoubleArray a = Memmap.doubles(3);
+        a.set(2, 3.0);
+        return a;
+    }
+
+    @Test
+    void atomicsFromSeveralWorkersAddUpExactly() {
+        LongArray counter = Memmap.longs(4);
+        DoubleArray total = Memmap.doubles(1);
+        Parallel.of(2).batchSize(1).map(delayed((Integer w) -> {
+            for (int i = 0; i < 1_000_000; i++) {
+                counter.addAndGet(1, 1);
+                if (i % 10 == 0) {
+                    total.addAndGet(0, 0.5);
+                }
+            }
+            return w;
+        }), List.of(0, 1));
+        assertEquals(2_000_000, counter.getVolatile(1));
+        assertEquals(100_000.0, total.getVolatile(0));
+        counter.close();
+        total.close();
+    }
+
+    @Test
+    void arraysOver2GiBTravelAndAreIndexedWith64Bits() {
+        long cols = 1 << 20;
+        long rows = 400;   // 400 x 1 Mi doubles = 3.1 GiB, 2^28.6 elements, offsets past 2^31 bytes
+        DoubleMatrix m = Memmap.doubleMatrix(rows, cols);
+        try {
+            m.set(rows - 1, cols - 1, 5.0);
+            m.set(300, 7, 2.0);
+            List<Double> got = Parallel.of(2).map(delayed((Long r) -> m.row(r).sum() + m.get(rows - 1, cols - 1)),
+                    List.of(300L, rows - 1));
+            assertEquals(List.of(7.0, 10.0), got);
+        } finally {
+            m.close();
+        }
+    }
+
+    @Test
+    void aHeapArrayOver2GiBIsDumpedAndRead() {
+        int rows = 400;
+        double[][] data = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            data[r] = new double[1 << 20];   // 8 MiB a row, 3.1 GiB in all
+            data[r][(1 << 20) - 1] = r;
+        }
+        DoubleMatrix m = DoubleMatrix.of(data);
+        List<Double> sums = Parallel.of(2).batchSize(100).map(delayed((Long r) -> m.row(r).sum()),
+                LongStream.range(0, rows).boxed().collect(Collectors.toList()));
+        assertEquals(IntStream.range(0, rows).asDoubleStream().boxed().collect(Collectors.toList()), sums);
+    }
+
+    @Test
+    void aTempFolderWithoutRoomFailsBeforeWritingAndLeavesNothing(@TempDir Path dir) throws Exception {
+        Path small = dir.resolve("small");
+        Files.createDirectories(small);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString())
+                .inheritIO().start();
+        assertEquals(0, mount.waitFor(), "this test mounts a 1 MiB tmpfs and needs root");
+        try {
+            DoubleMatrix m = heapMatrix(256, 1024);   // 2 MiB
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Parallel.of(2).tempFolder(small).map(delayed((Integer i) -> m.rows()), List.of(1)));
+            assertTrue(e.getMessage().contains(small.toString()) && e.getMessage().contains("room"), e.getMessage());
+            try (Stream<Path> left = Files.list(small)) {
+                assertEquals(List.of(), left.collect(Collectors.toList()));
+            }
+        } finally {
+            assertEquals(0, new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor());
+        }
+    }
+
+    @Test
+    void aConfiguredTempFolderIsUsedAndEmptiedAfterTheCall(@TempDir Path dir) throws Exception {
+        DoubleMatrix m = heapMatrix(256, 1024);
+        String where = Parallel.of(2).tempFolder(dir).map(delayed((Integer i) -> whereItLives(m)), List.of(1)).get(0);
+        assertTrue(where.startsWith(dir + "/jparallel-" + ME + "-"), where);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            try (Stream<Path> s = Files.list(dir)) {
+                return s.findAny().isEmpty();
+            }
+        });
+    }
+}
