@@ -31,7 +31,8 @@ check_leaks() {
 
 case "${1:-}" in
   sample)
-    mvn -q -B -DskipTests install
+    # -q still prints colour resets on this Maven; strip them so the sample prints only its own lines.
+    mvn -q -B -DskipTests install 2>&1 | sed -e "s/\x1b\[[0-9;]*m//g"
     java -jar samples/target/jparallel-samples.jar "${@:2}"
     ;;
   test)

@@ -95,9 +95,12 @@ public final class CallRunner implements Iterator<Object>, AutoCloseable {
         return current.next();
     }
 
-    /** Sends batches until the window is full or the arguments run out. */
+    /**
+     * Sends batches until the window is full or the arguments run out. Batches that finished ahead
+     * of a slower one count against the window, so that a slow task bounds the read-ahead.
+     */
     private void dispatch() {
-        while (inFlight < maxInFlight && args.hasNext()) {
+        while (inFlight + finishedAhead.size() < maxInFlight && args.hasNext()) {
             int size = sizer.next(knownSize < 0 ? -1 : knownSize - batched);
             List<Object> batchArgs = new ArrayList<>(size);
             while (batchArgs.size() < size && args.hasNext()) {

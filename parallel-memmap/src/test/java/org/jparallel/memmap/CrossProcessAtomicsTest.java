@@ -32,9 +32,11 @@ class CrossProcessAtomicsTest {
             try {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                         .until(() -> AtomicAdder.valueOf(array, AtomicAdder.READY) == 1 || !child.isAlive());
-                AtomicAdder.markReadyAndWaitForTheOther(array);
-                for (int i = 0; i < ADDS_PER_PROCESS; i++) {
-                    AtomicAdder.addOne(array);
+                if (child.isAlive()) {   // else the exit code check below reports what went wrong
+                    AtomicAdder.markReadyAndWaitForTheOther(array);
+                    for (int i = 0; i < ADDS_PER_PROCESS; i++) {
+                        AtomicAdder.addOne(array);
+                    }
                 }
             } finally {
                 TestSupport.Finished finished = TestSupport.finish(child);

@@ -259,26 +259,39 @@ class ProcessMapTest {
         assertEquals(range(4), Parallel.of(2).map(delayed((Integer x) -> x), range(4)));
     }
 
+    /**
+     * The pids of {@code n} tasks that all run at once: each waits (on a shared counter) until all
+     * have started, so {@code n} workers must take part, however fast or slow they start.
+     */
+    private static Set<Long> pidsOfConcurrentTasks(int n) {
+        org.jparallel.memmap.LongArray started = org.jparallel.memmap.Memmap.longs(1);
+        try {
+            return new HashSet<>(Parallel.of(n).batchSize(1).map(delayed((Integer i) -> {
+                started.addAndGet(0, 1);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (started.getVolatile(0) < n && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                return ProcessHandle.current().pid();
+            }), range(n)));
+        } finally {
+            started.close();
+        }
+    }
+
     @Test
     void thePoolIsReusedAndResized() {
         Parallel.shutdownWorkers();   // count only this test's workers
-        Fn<Integer, Long> pid = i -> {
-            try {
-                Thread.sleep(20);   // long enough that every worker gets tasks
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ProcessHandle.current().pid();
-        };
-        Set<Long> first = new HashSet<>(Parallel.of(2).batchSize(1).map(delayed(pid), range(20)));
-        Set<Long> second = new HashSet<>(Parallel.of(2).batchSize(1).map(delayed(pid), range(20)));
+        Set<Long> first = pidsOfConcurrentTasks(2);
+        Set<Long> second = pidsOfConcurrentTasks(2);
+        assertEquals(2, first.size());
         assertEquals(first, second, "the same workers serve both calls");
-        Set<Long> three = new HashSet<>(Parallel.of(3).batchSize(1).map(delayed(pid), range(30)));
+        Set<Long> three = pidsOfConcurrentTasks(3);
         assertEquals(3, three.size());
         assertTrue(three.containsAll(first), "grown, not replaced");
         Parallel.of(2).map(delayed((Integer x) -> x), range(2));
         await("shrunk to the new nJobs").atMost(Duration.ofSeconds(10)).until(() -> three.stream()
-                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).count() == 2);
+                .filter(ParentDeathTest::alive).count() == 2);
     }
 
     @Test

@@ -36,10 +36,6 @@ final class WorkerLauncher {
             cmd.add("-XX:+UseSerialGC");
         }
         cmd.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
-        if (Runtime.version().feature() >= 23) {
-            // JDK 23+ warns when Kryo's dependencies touch sun.misc.Unsafe; JDK 17 refuses this option.
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
         if (options.maxHeap() != null) {
             cmd.add("-Xmx" + options.maxHeap());
         }

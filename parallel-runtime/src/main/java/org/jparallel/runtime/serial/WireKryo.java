@@ -36,6 +36,12 @@ import java.util.Map;
 public final class WireKryo extends Kryo {
     static {
         Log.set(Log.LEVEL_NONE);   // minlog writes to System.out; nothing of ours may print
+        // Kryo probes sun.misc.Unsafe when its Util class loads, and JDK 24+ prints a warning for
+        // that in the caller's JVM. We use no Unsafe-based stream, so tell Kryo not to look
+        // (unless the application decided otherwise). Runs before any Kryo constructor.
+        if (System.getProperty("kryo.unsafe") == null) {
+            System.setProperty("kryo.unsafe", "false");
+        }
     }
 
     private final JavaSerializer javaSerializer = new JavaSerializer();
