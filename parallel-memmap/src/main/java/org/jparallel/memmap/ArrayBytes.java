@@ -38,13 +38,14 @@ public final class ArrayBytes {
      * @throws UncheckedIOException if {@code out} fails
      */
     public static void write(SharedArray array, OutputStream out) {
+        ElementBytes elements = (ElementBytes) array;
         long total = array.byteSize();
         byte[] buffer = new byte[(int) Math.min(total, BUFFER_BYTES)];
         ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
         try {
             for (long done = 0; done < total; done += buffer.length) {
                 int count = (int) Math.min(buffer.length, total - done);
-                ((ElementBytes) array).readBytes(done, view.clear().limit(count));
+                elements.readBytes(done, view.clear().limit(count));
                 out.write(buffer, 0, count);
             }
         } catch (IOException e) {

@@ -260,18 +260,22 @@ public final class Memmap {
 
     /** The typed load method for a layout, or null if there is none. */
     private static String loaderName(DType dtype, int rank) {
-        String name = rank == 1
-                ? switch (dtype) {
-                    case FLOAT64 -> "loadDoubles";
-                    case FLOAT32 -> "loadFloats";
-                    case INT64 -> "loadLongs";
-                    case INT32 -> "loadInts";
-                    case INT8 -> "loadBytes";
-                }
-                : rank == 2 && dtype == DType.FLOAT64 ? "loadDoubleMatrix"
-                : rank == 2 && dtype == DType.FLOAT32 ? "loadFloatMatrix"
-                : null;
-        return name == null ? null : "Memmap." + name;
+        if (rank == 1) {
+            return "Memmap." + switch (dtype) {
+                case FLOAT64 -> "loadDoubles";
+                case FLOAT32 -> "loadFloats";
+                case INT64 -> "loadLongs";
+                case INT32 -> "loadInts";
+                case INT8 -> "loadBytes";
+            };
+        }
+        if (rank == 2 && dtype == DType.FLOAT64) {
+            return "Memmap.loadDoubleMatrix";
+        }
+        if (rank == 2 && dtype == DType.FLOAT32) {
+            return "Memmap.loadFloatMatrix";
+        }
+        return null;
     }
 
     private static void requireMappable(MmapMode mode) {
@@ -355,7 +359,8 @@ public final class Memmap {
                     shape[0], shape[1]);
             case FLOAT32 -> new MappedFloatMatrix(new MappedFloatArray(region, dataOffset, size, ownedFile),
                     shape[0], shape[1]);
-            default -> throw new IllegalStateException("unchecked layout " + dtype + " " + Shapes.format(shape));
+            default -> throw new IllegalStateException("layout not checked by requireSupported: " + dtype + " "
+                    + Shapes.format(shape));
         };
     }
 
