@@ -187,6 +187,23 @@ class ProcessMapTest {
     }
 
     @Test
+    void aWorkerOutOfMemoryIsReportedAsSuchAndReplaced() {
+        Parallel small = Parallel.of(2).workerHeap("64m").batchSize(1);
+        WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> small.map(delayed((Integer i) -> {
+            if (i == 1) {
+                List<long[]> hog = new ArrayList<>();
+                while (true) {
+                    hog.add(new long[1 << 20]);
+                }
+            }
+            return i;
+        }), range(3)));
+        assertEquals(1, e.taskIndex());
+        assertTrue(e.getMessage().contains("ran out of memory") && e.getMessage().contains("workerHeap"), e.getMessage());
+        assertEquals(range(3), small.map(delayed((Integer x) -> x), range(3)));
+    }
+
+    @Test
     void aWorkerKilledBySigkillIsReportedAndReplaced(@TempDir Path dir) throws Exception {
         Path pidFile = dir.resolve("pid");
         String pidPath = pidFile.toString();

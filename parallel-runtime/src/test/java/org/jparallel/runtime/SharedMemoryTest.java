@@ -86,6 +86,29 @@ class SharedMemoryTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> callFolders().isEmpty());
     }
 
+    record Job(String name, DoubleMatrix data) {
+    }
+
+    @Test
+    void sharedArraysAreFoundAnywhereInTheObjectGraph() {
+        DoubleMatrix m = heapMatrix(256, 1024);   // 2 MiB
+        DoubleArray v = DoubleArray.of(new double[300_000]);
+        List<Object> args = List.of(new Job("a", m), Map.of("v", v), List.of(m, v));
+        List<String> where = Parallel.of(2).batchSize(3).map(delayed((Object arg) -> {
+            if (arg instanceof Job j) {
+                return whereItLives(j.data());
+            } else if (arg instanceof Map<?, ?> map) {
+                return whereItLives(map.get("v"));
+            }
+            return whereItLives(((List<?>) arg).get(0)) + " " + whereItLives(((List<?>) arg).get(1));
+        }), args);
+        String matrixFile = where.get(0);
+        String vectorFile = where.get(1);
+        assertTrue(matrixFile.startsWith("/dev/shm/jparallel-" + ME) && vectorFile.startsWith("/dev/shm/jparallel-" + ME),
+                where.toString());
+        assertEquals(matrixFile + " " + vectorFile, where.get(2), "each array dumped once, wherever it appears");
+    }
+
     @Test
     void dumpingFollowsMaxBytesStrictly() {
         double[] exactly = new double[1 << 17];                    // exactly 1 MiB: not dumped (joblib: strictly greater)

@@ -54,8 +54,8 @@ final class WorkerLauncher {
     }
 
     /**
-     * java.class.path, then every file URL of the URLClassLoaders between the user's loader and
-     * the system loader (a JShell --class-path, an application's own loader), then the jars of
+     * java.class.path, then every file URL of the URLClassLoaders above the context class loader
+     * and the user's function's loader (a JShell --class-path, an application's own loader), then the jars of
      * this library and of Kryo, in case none of those name them.
      */
     static List<String> classPath(ClassLoader userLoader) {
@@ -65,11 +65,15 @@ final class WorkerLauncher {
                 entries.add(new File(e).getAbsolutePath());
             }
         }
-        List<ClassLoader> chain = new ArrayList<>();
-        for (ClassLoader l = userLoader; l != null; l = l.getParent()) {
-            chain.add(0, l);   // parents first, as they are searched first
+        Set<ClassLoader> loaders = new LinkedHashSet<>();
+        for (ClassLoader start : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), userLoader}) {
+            List<ClassLoader> chain = new ArrayList<>();
+            for (ClassLoader l = start; l != null; l = l.getParent()) {
+                chain.add(0, l);   // parents first, as they are searched first
+            }
+            loaders.addAll(chain);
         }
-        for (ClassLoader l : chain) {
+        for (ClassLoader l : loaders) {
             if (l instanceof URLClassLoader u) {
                 for (URL url : u.getURLs()) {
                     fileOf(url).ifPresent(entries::add);

@@ -266,6 +266,9 @@ public final class WorkerMain {
         }
         BatchOutcome outcome = LocalBatch.run(function, batch, () -> cancelledCalls.contains(callId),
                 index -> status.starting(callId, index), "worker pid " + ProcessHandle.current().pid());
+        if (outcome.failure() instanceof OutOfMemoryError) {
+            outOfMemory(status, outcome.failure());   // the heap may be left in pieces: let the pool replace us
+        }
         if (outcome.failed()) {
             sendFailure(callId, firstIndex, outcome.failedIndex(), outcome.failure(),
                     outcome.failure() instanceof java.util.concurrent.CancellationException);
