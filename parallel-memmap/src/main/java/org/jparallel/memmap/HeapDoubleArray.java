@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 /** A {@link DoubleArray} window onto a {@code double[]}. */
 final class HeapDoubleArray extends HeapArray implements DoubleArray {
+    /** Volatile and atomic access to the elements of the backing array. */
     private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(double[].class);
 
     private final double[] data;

@@ -5,8 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-/** A {@link IntArray} window onto a {@code int[]}. */
+/** An {@link IntArray} window onto a {@code int[]}. */
 final class HeapIntArray extends HeapArray implements IntArray {
+    /** Volatile and atomic access to the elements of the backing array. */
     private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final int[] data;

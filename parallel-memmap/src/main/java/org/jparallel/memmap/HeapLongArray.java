@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 /** A {@link LongArray} window onto a {@code long[]}. */
 final class HeapLongArray extends HeapArray implements LongArray {
+    /** Volatile and atomic access to the elements of the backing array. */
     private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] data;

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** A {@link IntArray} in a memory-mapped file. */
+/** An {@link IntArray} in a memory-mapped file. */
 final class MappedIntArray extends MappedArray implements IntArray {
     /** Atomic access to mapped memory; valid because every element is naturally aligned. */
     private static final VarHandle ELEMENTS =

@@ -89,22 +89,18 @@ final class Sums {
 
     /** Sum of {@code count} little-endian elements from byte {@code at} of {@code chunk}. */
     static double sumDoubles(ByteBuffer chunk, int at, int count) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int end = at + count * 8;
-        for (; at <= end - 64; at += 64) {
+        for (; at <= end - 32; at += 32) {
             s0 += chunk.getDouble(at);
             s1 += chunk.getDouble(at + 8);
             s2 += chunk.getDouble(at + 16);
             s3 += chunk.getDouble(at + 24);
-            s4 += chunk.getDouble(at + 32);
-            s5 += chunk.getDouble(at + 40);
-            s6 += chunk.getDouble(at + 48);
-            s7 += chunk.getDouble(at + 56);
         }
         for (; at < end; at += 8) {
             s0 += chunk.getDouble(at);
         }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Sum of {@code count} little-endian elements from byte {@code at} of {@code chunk}. */

@@ -312,6 +312,34 @@ class ProcessMapTest {
     }
 
     @Test
+    void aWorkerThatCannotStartFailsTheCallInsteadOfHanging() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            Parallel bad = Parallel.of(2).workerJvmOptions("-XX:+NoSuchJvmOption");
+            for (int attempt = 0; attempt < 2; attempt++) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> bad.map(delayed((Integer x) -> x), range(10)));
+                assertTrue(e.getMessage().contains("before it started"), e.getMessage());
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("NoSuchJvmOption"), "the JVM's own complaint is shown");
+    }
+
+    @Test
+    void aNestedCallRunsInsideTheWorkerInsteadOfStartingJvms() {
+        List<String> out = Parallel.of(2).map(delayed((Integer i) -> {
+            long me = ProcessHandle.current().pid();
+            List<Long> inner = Parallel.of(2).map(delayed((Integer j) -> ProcessHandle.current().pid()), List.of(1, 2, 3));
+            return inner.stream().allMatch(p -> p == me) + " " + ProcessHandle.current().children().count();
+        }), range(2));
+        assertEquals(List.of("true 0", "true 0"), out);
+    }
+
+    @Test
     void idleWorkersExitAfterTheIdleTimeout() {
         Parallel p = Parallel.of(2).idleTimeout(Duration.ofMillis(300)).workerProperty("test.pool", "idle");
         List<Long> pids = p.map(delayed((Integer i) -> ProcessHandle.current().pid()), range(2));

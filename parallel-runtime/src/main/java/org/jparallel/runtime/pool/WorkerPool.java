@@ -70,6 +70,8 @@ final class WorkerPool {
     private int target;
     private int nextWorkerId;
     private long idleSinceNanos = System.nanoTime();
+    /** Why the last worker could not start; cleared when a call tries again. */
+    private IllegalStateException startFailure;
     private boolean closed;
 
     WorkerPool(WorkerOptions options) {
@@ -96,6 +98,7 @@ final class WorkerPool {
             throw new IllegalStateException("the worker pool was shut down");
         }
         activeCalls.add(call);
+        startFailure = null;
         if (activeCalls.size() == 1) {
             target = spec.nJobs();
             retireIdleBeyond(target);
@@ -152,7 +155,9 @@ final class WorkerPool {
      * worker that frees up must not idle while another holds two.
      */
     private void dispatch() {
+        List<Worker.Assignment> failed;
         synchronized (this) {
+            failed = failIfNoWorkerCanStart();
             for (int depth = 0; depth < PIPELINE && !pending.isEmpty(); depth++) {
                 for (Worker w : workers) {
                     if (!w.ready() || w.retiring || w.inFlight.size() != depth) {
@@ -170,6 +175,10 @@ final class WorkerPool {
                     outbox(w).add(next.call().batchFrame(next, sendFunction));
                 }
             }
+        }
+        for (Worker.Assignment a : failed) {
+            a.call().deliver(new Delivery(null, a.batch(), null,
+                    BatchOutcome.failure(a.batch(), startFailure(), a.batch().firstIndex(), "worker start")));
         }
         flushAll();
     }
@@ -229,11 +238,15 @@ final class WorkerPool {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
-            process.getOutputStream().write((token + "\n").getBytes(StandardCharsets.US_ASCII));
-            process.getOutputStream().flush();   // stdin stays open: its end tells the worker we died
         } catch (IOException e) {
             status.delete();
             throw new IllegalStateException("cannot start a worker JVM (" + command.get(0) + "): " + e, e);
+        }
+        try {
+            process.getOutputStream().write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();   // stdin stays open: its end tells the worker we died
+        } catch (IOException e) {
+            // The JVM exited at once (a bad option): exitedBeforeHello reports it.
         }
         int id = ++nextWorkerId;
         OutputPump out = new OutputPump(process.getInputStream(), () -> System.out);
@@ -349,9 +362,11 @@ final class WorkerPool {
         dispatch();
     }
 
-    /** A worker that exits before its hello could not start: every queued batch fails with why. */
+    /**
+     * A worker that exits before its hello could not start. If no worker is left to run the queued
+     * batches, they fail with why, and so do batches queued later, until a worker starts.
+     */
     private void exitedBeforeHello(Worker w) {
-        List<Worker.Assignment> failed;
         synchronized (this) {
             if (starting.remove(w.token) == null) {
                 return;   // it started; its reader handles its death
@@ -360,16 +375,25 @@ final class WorkerPool {
             if (closed || w.retiring) {
                 return;
             }
-            failed = new ArrayList<>(pending);
-            pending.clear();
+            startFailure = new IllegalStateException("a worker JVM exited with code " + w.process.exitValue()
+                    + " before it started; its stderr (printed above) says why. Check the worker options"
+                    + " (workerHeap, workerJvmOptions, workerProperty)");
         }
-        IllegalStateException why = new IllegalStateException("a worker JVM exited with code "
-                + w.process.exitValue() + " before it started; its stderr (above) says why. Check the worker"
-                + " options (workerHeap, workerJvmOptions, workerProperty)");
-        for (Worker.Assignment a : failed) {
-            a.call().deliver(new Delivery(w, a.batch(), null,
-                    BatchOutcome.failure(a.batch(), why, a.batch().firstIndex(), "worker start")));
+        dispatch();
+    }
+
+    /** Takes every queued batch when no worker runs or starts and the last start failed. Pool lock. */
+    private List<Worker.Assignment> failIfNoWorkerCanStart() {
+        if (startFailure == null || !workers.isEmpty() || !starting.isEmpty() || pending.isEmpty()) {
+            return List.of();
         }
+        List<Worker.Assignment> failed = new ArrayList<>(pending);
+        pending.clear();
+        return failed;
+    }
+
+    private synchronized IllegalStateException startFailure() {
+        return startFailure;
     }
 
     static String describeExit(int exit, Status status) {
