@@ -6,10 +6,12 @@ import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.LocalBatch;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,8 +40,17 @@ final class ThreadExecutor implements CallExecutor {
 
     @Override
     public void submit(Batch batch) {
-        threads.execute(() -> outcomes.add(LocalBatch.run(fn, batch, () -> cancelled, i -> { },
-                Thread.currentThread().getName())));
+        try {
+            threads.execute(() -> outcomes.add(LocalBatch.run(fn, batch, () -> cancelled, i -> { },
+                    Thread.currentThread().getName())));
+        } catch (RejectedExecutionException cancelledMeanwhile) {
+            outcomes.add(cancelledOutcome());
+        }
+    }
+
+    private static BatchOutcome cancelledOutcome() {
+        return BatchOutcome.failure(new Batch(-1, List.of()), new CancellationException("the call was cancelled"),
+                -1, "the caller");
     }
 
     @Override
@@ -51,9 +62,7 @@ final class ThreadExecutor implements CallExecutor {
     public void cancel() {
         cancelled = true;
         threads.shutdownNow();
-        // Wake a caller blocked in take(); it stops at the first failed outcome.
-        outcomes.add(BatchOutcome.failure(new Batch(-1, java.util.List.of()),
-                new CancellationException("the call was cancelled"), -1, "the caller"));
+        outcomes.add(cancelledOutcome());   // wakes a caller blocked in take(); it stops at a failure
     }
 
     @Override

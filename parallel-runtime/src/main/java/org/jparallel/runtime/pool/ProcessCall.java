@@ -80,7 +80,16 @@ final class ProcessCall implements CallExecutor {
 
     @Override
     public void submit(Batch batch) {
+        if (cancelledAtNanos != 0) {
+            deliveries.add(cancelled());   // cancelled from another thread meanwhile: send nothing more
+            return;
+        }
         pool.enqueue(this, batch, serializeArgs(batch));
+    }
+
+    private static WorkerPool.Delivery cancelled() {
+        return new WorkerPool.Delivery(null, null, null, BatchOutcome.failure(new Batch(-1, List.of()),
+                new CancellationException("the call was cancelled"), -1, "the caller"));
     }
 
     @Override
@@ -112,8 +121,7 @@ final class ProcessCall implements CallExecutor {
             cancelledAtNanos = System.nanoTime();
             pool.cancel(this);
         }
-        deliveries.add(new WorkerPool.Delivery(null, null, null, BatchOutcome.failure(new Batch(-1, List.of()),
-                new CancellationException("the call was cancelled"), -1, "the caller")));
+        deliveries.add(cancelled());
     }
 
     @Override
