@@ -34,11 +34,15 @@ public final class CoreFigures {
             Parallel.shutdownWorkers();
             return time(() -> Parallel.of(2).map(delayed((Integer x) -> x), two));
         }) / 1e6;
-        Parallel.of(2).map(delayed((Integer x) -> x), twoThousand);   // warm up the JIT on both sides
-        double warmMs = median(200, () -> time(() -> Parallel.of(2).map(delayed((Integer x) -> x), two))) / 1e6;
-        double perTaskOneByOneUs = median(7, () -> time(() ->
+        // Warm up the JIT on both sides: the first few thousand round trips run interpreted code.
+        for (int i = 0; i < 10; i++) {
+            Parallel.of(2).batchSize(1).map(delayed((Integer x) -> x), twoThousand);
+            Parallel.of(2).map(delayed(Math::sqrt), hundredThousand);
+        }
+        double warmMs = median(500, () -> time(() -> Parallel.of(2).map(delayed((Integer x) -> x), two))) / 1e6;
+        double perTaskOneByOneUs = median(11, () -> time(() ->
                 Parallel.of(2).batchSize(1).map(delayed((Integer x) -> x), twoThousand))) / 1e3 / twoThousand.size();
-        double perTaskAutoUs = median(7, () -> time(() ->
+        double perTaskAutoUs = median(11, () -> time(() ->
                 Parallel.of(2).map(delayed(Math::sqrt), hundredThousand))) / 1e3 / hundredThousand.size();
         Parallel.shutdownWorkers();
 

@@ -193,6 +193,33 @@ public final class Memmap {
         return view(region, handle.dataOffset(), handle.dtype(), handle.shape(), null);
     }
 
+    /**
+     * Maps a file that another process allocated (an array a worker's task returned) and takes a share
+     * of its ownership: the file is hard-linked into this JVM's session folder, so the array stays valid,
+     * and can be passed on to other processes, however soon the other process deletes its name or exits.
+     * The link goes away like an allocated array's file (close, collection, exit). Where a hard link is
+     * impossible (another file system), the file is mapped as it is, as {@link #open} does.
+     */
+    public static SharedArray adopt(Handle handle) {
+        requireMappable(handle.mode());
+        requireSupported(handle.file(), handle.dtype(), handle.shape(), handle.dataOffset());
+        Path link = TempFolders.sessionFolder(0).resolve("adopted-" + FILE_COUNTER.incrementAndGet() + ".npy");
+        try {
+            Files.createLink(link, handle.file());
+        } catch (IOException | UnsupportedOperationException noLink) {
+            return open(handle);
+        }
+        try {
+            MappedRegion region = mapFile(link, handle.mode());
+            NpyHeader.requireData(link, handle.dataOffset(), handle.byteSize(), region.fileSize());
+            Cleaner.Cleanable ownedLink = FILE_DELETER.register(region, deleteFileAction(link));
+            return view(region, handle.dataOffset(), handle.dtype(), handle.shape(), ownedLink);
+        } catch (RuntimeException e) {
+            deleteQuietly(link);
+            throw e;
+        }
+    }
+
     /** Drops the cached mappings of {@code file}, so that they can be released once no array uses them. */
     public static void forget(Path file) {
         Path normalized = file.toAbsolutePath().normalize();

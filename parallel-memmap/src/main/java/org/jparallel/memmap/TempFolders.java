@@ -72,6 +72,16 @@ public final class TempFolders {
      */
     public record Owner(long pid, long startMillis) {
 
+        private static boolean isZombie(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                return state == 'Z' || state == 'X';
+            } catch (IOException | RuntimeException noProcInfo) {
+                return false;   // gone, or not Linux: ProcessHandle decides
+            }
+        }
+
         /** This JVM. */
         public static Owner current() {
             ProcessHandle self = ProcessHandle.current();
@@ -81,8 +91,12 @@ public final class TempFolders {
         /**
          * True if process {@code pid} runs and started within a second of {@code startMillis}; a different
          * start time means the pid was reused by an unrelated process. Unknown start times count as alive.
+         * A zombie (killed, not yet reaped by its parent) is dead, though ProcessHandle counts it alive.
          */
         public boolean isAlive() {
+            if (isZombie(pid)) {
+                return false;
+            }
             return ProcessHandle.of(pid)
                     .filter(ProcessHandle::isAlive)
                     .map(process -> process.info().startInstant()

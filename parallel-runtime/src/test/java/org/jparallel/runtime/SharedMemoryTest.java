@@ -186,6 +186,17 @@ class SharedMemoryTest {
         big.close();
     }
 
+    @Test
+    void anArrayAWorkerAllocatedOutlivesTheWorker() {
+        DoubleArray made = Parallel.of(2).map(delayed((Integer i) -> fresh()), List.of(1)).get(0);
+        Parallel.shutdownWorkers();   // the workers, and their own temp folders, are gone
+        assertEquals(3.0, made.get(2));
+        assertTrue(whereItLives(made).startsWith("/dev/shm/jparallel-" + ME + "-"), "adopted: " + whereItLives(made));
+        assertEquals(List.of(3.0), Parallel.of(2).map(delayed((Integer i) -> made.get(2)), List.of(1)),
+                "and it can be passed on to new workers");
+        made.close();
+    }
+
     private static DoubleArray fresh() {
         DoubleArray a = Memmap.doubles(3);
         a.set(2, 3.0);

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.runtime.serial.DumpContext;
+import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Frame;
 import org.jparallel.spi.Batch;
@@ -172,13 +173,13 @@ final class ProcessCall implements CallExecutor {
         return at == 0 ? 0 : now - at;
     }
 
-    /** The parts of a BATCH frame: type, header, function (or none), arguments. */
-    byte[][] batchFrame(Worker.Assignment a, boolean withFunction) {
-        Output head = new Output(24);
+    /** A BATCH frame: header, function (or nothing, if the worker has it), arguments. */
+    WorkerPool.Outgoing batchFrame(Worker.Assignment a, boolean withFunction) {
+        Output head = new Output(20);
         head.writeLong(id);
         head.writeLong(a.batch().firstIndex());
         head.writeInt(withFunction ? function.length : 0);
-        return new byte[][] {{Frame.BATCH}, head.toBytes(), withFunction ? function : new byte[0], a.args()};
+        return new WorkerPool.Outgoing(Frame.BATCH, head.toBytes(), withFunction ? function : new byte[0], a.args());
     }
 
     static byte[] cancelPayload(long callId) {
@@ -248,6 +249,7 @@ final class ProcessCall implements CallExecutor {
     private BatchOutcome readResults(WorkerPool.Delivery d, Input in, long nanos) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(spec.userLoader());
+        kryo.getContext().put(SharedArraySerializer.ADOPT_FOREIGN, Boolean.TRUE);
         try {
             @SuppressWarnings("unchecked")
             List<Object> results = (List<Object>) kryo.readClassAndObject(in);
@@ -257,6 +259,7 @@ final class ProcessCall implements CallExecutor {
                     + d.batch().firstIndex() + " cannot be read in this JVM: " + e.getMessage(), e),
                     d.batch().firstIndex(), d.worker().toString());
         } finally {
+            kryo.getContext().remove(SharedArraySerializer.ADOPT_FOREIGN);
             kryo.reset();
         }
     }

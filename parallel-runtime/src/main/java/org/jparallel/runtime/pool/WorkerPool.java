@@ -66,7 +66,7 @@ final class WorkerPool {
     private final Map<String, Worker> starting = new HashMap<>();
     private final java.util.ArrayDeque<Worker.Assignment> pending = new java.util.ArrayDeque<>();
     private final Set<ProcessCall> activeCalls = new LinkedHashSet<>();
-    private final Map<Worker, ConcurrentLinkedQueue<byte[][]>> outboxes = new HashMap<>();
+    private final Map<Worker, ConcurrentLinkedQueue<Outgoing>> outboxes = new HashMap<>();
     private int target;
     private int nextWorkerId;
     private long idleSinceNanos = System.nanoTime();
@@ -124,7 +124,7 @@ final class WorkerPool {
             byte[] cancel = ProcessCall.cancelPayload(call.id());
             for (Worker w : workers) {
                 if (w.inFlight.stream().anyMatch(a -> a.call() == call)) {
-                    outbox(w).add(new byte[][] {{Frame.CANCEL}, cancel});
+                    outbox(w).add(new Outgoing(Frame.CANCEL, cancel));
                 }
             }
         }
@@ -140,7 +140,7 @@ final class WorkerPool {
             }
             byte[] forget = ProcessCall.forgetPayload(call.id(), files);
             for (Worker w : workers) {
-                outbox(w).add(new byte[][] {{Frame.FORGET}, forget});
+                outbox(w).add(new Outgoing(Frame.FORGET, forget));
             }
         }
         flushAll();
@@ -193,7 +193,7 @@ final class WorkerPool {
         return null;
     }
 
-    private ConcurrentLinkedQueue<byte[][]> outbox(Worker w) {
+    private ConcurrentLinkedQueue<Outgoing> outbox(Worker w) {
         return outboxes.computeIfAbsent(w, k -> new ConcurrentLinkedQueue<>());
     }
 
@@ -209,7 +209,7 @@ final class WorkerPool {
 
     /** Sends a worker's outbox in order; a failed send is left to the reader, which sees the death. */
     private void flush(Worker w) {
-        ConcurrentLinkedQueue<byte[][]> box;
+        ConcurrentLinkedQueue<Outgoing> box;
         synchronized (this) {
             box = outboxes.get(w);
         }
@@ -217,10 +217,9 @@ final class WorkerPool {
             return;
         }
         synchronized (w) {
-            for (byte[][] frame; (frame = box.poll()) != null; ) {
+            for (Outgoing frame; (frame = box.poll()) != null; ) {
                 try {
-                    byte[][] payload = java.util.Arrays.copyOfRange(frame, 1, frame.length);
-                    w.channel.write(frame[0][0], payload);
+                    w.channel.write(frame.type(), frame.parts());
                 } catch (IOException e) {
                     return;
                 }
@@ -480,7 +479,7 @@ final class WorkerPool {
                 continue;
             }
             w.retiring = true;
-            outbox(w).add(new byte[][] {{Frame.EXIT}});
+            outbox(w).add(new Outgoing(Frame.EXIT));
             ticker.execute(() -> flush(w));
         }
     }
@@ -539,6 +538,10 @@ final class WorkerPool {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** A frame waiting in a worker's outbox: its type and the parts of its payload. */
+    record Outgoing(byte type, byte[]... parts) {
     }
 
     /** A frame (or a failure made here) for a call, with the worker and batch it belongs to. */

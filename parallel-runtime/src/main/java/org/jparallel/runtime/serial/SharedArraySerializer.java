@@ -10,6 +10,7 @@ import org.jparallel.memmap.Handle;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.MmapMode;
 import org.jparallel.memmap.SharedArray;
+import org.jparallel.memmap.TempFolders;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.Optional;
 public final class SharedArraySerializer extends Serializer<SharedArray> {
     /** Context key of a {@code List<Object>} that collects the mapped arrays written (worker side). */
     public static final Object SENT_MAPPED = new Object();
+    /** Context key: present while reading results in the caller, where foreign files are adopted. */
+    public static final Object ADOPT_FOREIGN = new Object();
 
     private static final byte INLINE = 0;
     private static final byte MAPPED = 1;
@@ -56,10 +59,22 @@ public final class SharedArraySerializer extends Serializer<SharedArray> {
     @Override
     public SharedArray read(Kryo kryo, Input in, Class<? extends SharedArray> type) {
         if (in.readByte() == MAPPED) {
-            return Memmap.open(readHandle(in));
+            Handle handle = readHandle(in);
+            return kryo.getContext().containsKey(ADOPT_FOREIGN) && !ownedByThisJvm(handle)
+                    ? Memmap.adopt(handle) : Memmap.open(handle);
         }
         DType dtype = DType.valueOf(in.readString());
         return ArrayBytes.read(dtype, readShape(in), in);
+    }
+
+    /**
+     * An array that a worker allocated and returned lives in the worker's folder, which goes when the
+     * worker ends: the caller adopts such files (a hard link of its own) so that the array outlives it.
+     */
+    private static boolean ownedByThisJvm(Handle handle) {
+        return TempFolders.ownerOf(handle.file().getParent())
+                .map(owner -> owner.equals(TempFolders.Owner.current()))
+                .orElse(true);   // not one of our folders: a file the user named, nobody will delete it
     }
 
     static void writeHandle(Output out, Handle h) {

@@ -142,7 +142,7 @@ public final class WorkerMain {
      * Whichever of the two sees the end first does this.
      */
     private static synchronized void parentGone() {
-        if (!isAlive(parentPid, parentStart)) {
+        if (!new TempFolders.Owner(parentPid, parentStart).isAlive()) {
             try {
                 TempFolders.removeFoldersOwnedBy(parentPid, parentStart, parentBases);
             } catch (RuntimeException e) {
@@ -150,27 +150,6 @@ public final class WorkerMain {
             }
         }
         Runtime.getRuntime().halt(0);
-    }
-
-    /**
-     * Whether the parent still runs. A parent killed a moment ago is a zombie until its own parent
-     * reaps it, and ProcessHandle counts zombies as alive: /proc tells them apart.
-     */
-    private static boolean isAlive(long pid, long startMillis) {
-        try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            if (state == 'Z' || state == 'X') {
-                return false;
-            }
-        } catch (IOException | RuntimeException noProc) {
-            // no /proc (not Linux) or no such process: ProcessHandle decides
-        }
-        return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .flatMap(p -> p.info().startInstant())
-                .map(start -> Math.abs(start.toEpochMilli() - startMillis) <= 1000)
-                .orElse(false);
     }
 
     private static void outOfMemory(Status status, Throwable e) {
