@@ -11,7 +11,6 @@ import org.jparallel.spi.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +20,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -78,6 +78,7 @@ public final class Parallel implements AutoCloseable {
     private final Map<String, String> workerProperties = new LinkedHashMap<>();
     private final List<String> workerJvmOptions = new ArrayList<>();
     private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
+    private int retries;
 
     private final Set<CallRunner> activeCalls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -207,6 +208,20 @@ public final class Parallel implements AutoCloseable {
         return this;
     }
 
+    /**
+     * When a worker dies while it runs a task (killed, out of memory, System.exit), run that task
+     * again on another worker, up to {@code times} times, before failing the call with
+     * {@link WorkerDiedException}. Default 0. Tasks that run again must tolerate it: whatever the
+     * dead run wrote to shared arrays or files stays.
+     */
+    public Parallel retries(int times) {
+        if (times < 0) {
+            throw new IllegalArgumentException("retries = " + times + "; use 0 (the default) or more");
+        }
+        this.retries = times;
+        return this;
+    }
+
     /** Progress lines on stderr: 0 (default) none, higher levels more often. */
     public Parallel verbose(int level) {
         this.verbose = level;
@@ -284,12 +299,12 @@ public final class Parallel implements AutoCloseable {
      * end the call; closing early cancels what still runs.
      */
     public <T, R> Stream<R> stream(Delayed<T, R> fn, Iterable<? extends T> args) {
-        return asStream(start(fn.fn(), args, true));
+        return asStream(start(fn.fn(), args, true), true);
     }
 
     /** Like {@link #stream}, in completion order (joblib's return_as='generator_unordered'). */
     public <T, R> Stream<R> streamUnordered(Delayed<T, R> fn, Iterable<? extends T> args) {
-        return asStream(start(fn.fn(), args, false));
+        return asStream(start(fn.fn(), args, false), false);
     }
 
     @SuppressWarnings("unchecked")
@@ -298,7 +313,7 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalStateException("this Parallel is closed; create a new one with Parallel.of(n)");
         }
         Fn<Object, Object> function = (Fn<Object, Object>) fn;
-        CallSpec spec = new CallSpec(function, nJobs, maxBytes, tempFolder, mmapMode, timeout,
+        CallSpec spec = new CallSpec(function, nJobs, maxBytes, tempFolder, mmapMode, timeout, retries,
                 new WorkerOptions(workerHeap, workerProperties, workerJvmOptions, idleTimeout),
                 loaderOf(function));
         CallExecutor executor = Backends.begin(backend, spec);
@@ -333,11 +348,30 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <R> Stream<R> asStream(CallRunner runner) {
-        Iterator<R> it = (Iterator<R>) runner;
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false)
-                .onClose(runner::close);
+    /**
+     * The results as a sequential stream. The consumer of each result runs inside tryAdvance, so an
+     * exception it throws is seen here and cancels the call at once, even if the stream is not closed.
+     */
+    private static <R> Stream<R> asStream(CallRunner runner, boolean ordered) {
+        Spliterator<R> results = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
+                ordered ? Spliterator.ORDERED : 0) {
+            @Override
+            @SuppressWarnings("unchecked")
+            public boolean tryAdvance(Consumer<? super R> action) {
+                if (!runner.hasNext()) {
+                    return false;
+                }
+                R next = (R) runner.next();
+                try {
+                    action.accept(next);
+                } catch (RuntimeException | Error consumerFailed) {
+                    runner.close();
+                    throw consumerFailed;
+                }
+                return true;
+            }
+        };
+        return StreamSupport.stream(results, false).onClose(runner::close);
     }
 
     /**

@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param mmapMode    how workers map dumped inputs
  * @param timeout     per-task limit, or null for none
  * @param workers     how worker JVMs are started
+ * @param retries     how many times a batch whose worker died is run again on another worker
  * @param userLoader  the class loader of the user's function: resolves classes of results and of
  *                    exceptions, and serves classes the workers lack
  */
 public record CallSpec(Fn<Object, Object> function, int nJobs, long maxBytes, Path tempFolder,
-                       MmapMode mmapMode, Duration timeout, WorkerOptions workers,
+                       MmapMode mmapMode, Duration timeout, int retries, WorkerOptions workers,
                        ClassLoader userLoader) {
 }

@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +55,17 @@ public final class TempFolders {
     private static final long START_TIME_TOLERANCE_MILLIS = 1000;
 
     private static final Owner SELF = Owner.current();
+    /** One daemon thread deletes in the background, in order; it exits when idle. */
+    private static final ThreadPoolExecutor DELETER = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "jparallel-delete");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static {
+        DELETER.allowCoreThreadTimeOut(true);
+    }
     private static final Set<Path> DELETE_AT_EXIT = ConcurrentHashMap.newKeySet();
     private static final Set<Path> SWEPT_BASES = ConcurrentHashMap.newKeySet();
     private static final Map<Path, Path> SESSION_FOLDERS = new ConcurrentHashMap<>();
@@ -190,16 +204,14 @@ public final class TempFolders {
      * free the pages. Files already gone are fine; if the JVM exits first, the shutdown hook finishes.
      */
     public static void deleteInBackground(Path folder) {
-        Thread deleter = new Thread(() -> {
+        DELETER.execute(() -> {
             try {
                 deleteRecursively(folder);
                 DELETE_AT_EXIT.remove(folder);
             } catch (IOException e) {
                 System.err.println("jparallel: cannot delete temp folder " + folder + ": " + e);
             }
-        }, "jparallel-delete");
-        deleter.setDaemon(true);
-        deleter.start();
+        });
     }
 
     /** Deletes {@code folder} recursively now; files already gone are fine. */

@@ -49,7 +49,7 @@ final class ProcessCall implements CallExecutor {
     private volatile long cancelledAtNanos;
     /** Smoothed run time of this call's batches in the workers, -1 until one finished. Pool lock. */
     private long lastBatchNanos = -1;
-    private static final long SHORT_BATCH_NANOS = 5_000_000L;
+    static final long SHORT_BATCH_NANOS = 5_000_000L;
     private boolean closed;
 
     ProcessCall(WorkerPool pool, CallSpec spec) {
@@ -71,6 +71,10 @@ final class ProcessCall implements CallExecutor {
 
     Duration timeout() {
         return spec.timeout();
+    }
+
+    int retries() {
+        return spec.retries();
     }
 
     ClassLoader userLoader() {
@@ -218,10 +222,14 @@ final class ProcessCall implements CallExecutor {
         try {
             kryo.writeClassAndObject(out, value);
             return out.toBytes();
-        } catch (KryoException | IllegalStateException e) {
-            // No room or no folder for a dump is the machine's problem, not the argument's.
+        } catch (RuntimeException e) {
+            // No room, no folder or a failed write for a dump is the machine's problem, not the argument's.
             for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof IllegalStateException || c instanceof java.io.UncheckedIOException) {
+                if (c instanceof java.io.UncheckedIOException io) {
+                    throw new IllegalStateException("cannot send " + what + " to a worker: " + io.getMessage()
+                            + ": " + io.getCause().getMessage(), e);
+                }
+                if (c instanceof IllegalStateException) {
                     throw new IllegalStateException("cannot send " + what + " to a worker: " + c.getMessage(), e);
                 }
             }

@@ -67,6 +67,11 @@ public final class Status {
         return slots.getVolatile(2);
     }
 
+    /** How long the running task has run, or 0 when idle. */
+    long runningForNanos() {
+        return slots.getVolatile(0) == -1 ? 0 : System.nanoTime() - slots.getVolatile(2);
+    }
+
     boolean outOfMemory() {
         return slots.getVolatile(3) == 1;
     }

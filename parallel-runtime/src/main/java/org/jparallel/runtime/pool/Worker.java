@@ -51,8 +51,8 @@ final class Worker {
         return "worker pid " + pid();
     }
 
-    /** A batch sent to a worker. */
-    record Assignment(ProcessCall call, org.jparallel.spi.Batch batch, byte[] args) {
+    /** A batch for a worker, and how many times it ran already on workers that died. */
+    record Assignment(ProcessCall call, org.jparallel.spi.Batch batch, byte[] args, int deaths) {
     }
 
     /** Why the pool killed a worker: the task that ran too long, and for how long. */

@@ -52,7 +52,8 @@ import java.util.concurrent.TimeUnit;
 final class WorkerPool {
     static final int PIPELINE = 2;
     private static final long TICK_MILLIS = 25;
-    private static final long CANCEL_GRACE_NANOS = 1_000_000_000L;
+    /** A cancelled task that ignores its interrupt this long is stopped by killing its worker. */
+    private static final long CANCEL_GRACE_NANOS = 500_000_000L;
     private static final long START_TIMEOUT_NANOS = 60_000_000_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -113,7 +114,7 @@ final class WorkerPool {
 
     void enqueue(ProcessCall call, org.jparallel.spi.Batch batch, byte[] args) {
         synchronized (this) {
-            pending.add(new Worker.Assignment(call, batch, args));
+            pending.add(new Worker.Assignment(call, batch, args, 0));
         }
         dispatch();
     }
@@ -160,8 +161,9 @@ final class WorkerPool {
             failed = failIfNoWorkerCanStart();
             for (int depth = 0; depth < PIPELINE && !pending.isEmpty(); depth++) {
                 for (Worker w : workers) {
-                    if (!w.ready() || w.retiring || w.inFlight.size() != depth) {
-                        continue;
+                    if (!w.ready() || w.retiring || w.inFlight.size() != depth
+                            || (depth > 0 && w.status.runningForNanos() > ProcessCall.SHORT_BATCH_NANOS)) {
+                        continue;   // never queue a batch behind one that is taking long
                     }
                     Worker.Assignment next = nextFor(w, depth);
                     if (next == null) {
@@ -321,41 +323,51 @@ final class WorkerPool {
         dispatch();
     }
 
+    /**
+     * A worker's channel closed. The batch it was running fails with how it died, or runs again if
+     * its call allows retries and the worker was not stopped on purpose; batches queued behind it
+     * never started and queue again; a replacement starts if calls need it.
+     */
     private void died(Worker w) {
         int exit = awaitExit(w.process);
-        List<Worker.Assignment> lost;
+        Worker.Assignment failed = null;
         Worker.Kill kill;
         synchronized (this) {
             workers.remove(w);
             outboxes.remove(w);
-            lost = new ArrayList<>(w.inFlight);
-            w.inFlight.clear();
             kill = w.kill;
+            List<Worker.Assignment> lost = new ArrayList<>(w.inFlight);
+            w.inFlight.clear();
             lost.forEach(a -> a.call().using(w, -1));
+            for (int i = lost.size() - 1; i >= 1; i--) {
+                pending.addFirst(lost.get(i));
+            }
             if (!lost.isEmpty()) {
-                // The oldest batch was running: it fails. The others never started: queue them again.
-                for (int i = lost.size() - 1; i >= 1; i--) {
-                    pending.addFirst(lost.get(i));
+                Worker.Assignment running = lost.get(0);
+                if (kill == null && running.deaths() < running.call().retries()) {
+                    pending.addFirst(new Worker.Assignment(running.call(), running.batch(), running.args(),
+                            running.deaths() + 1));
+                } else {
+                    failed = running;
                 }
             }
             if (!closed && workers.size() + starting.size() < target && !activeCalls.isEmpty()) {
-                spawn(lost.isEmpty() ? WorkerPool.class.getClassLoader() : lost.get(0).call().userLoader());
+                spawn(activeCalls.iterator().next().userLoader());
             }
         }
         w.channel.close();
-        if (!lost.isEmpty()) {
-            Worker.Assignment running = lost.get(0);
-            long index = w.status.runningCall() == running.call().id() ? w.status.runningTask()
-                    : running.batch().firstIndex();
+        if (failed != null) {
+            long index = w.status.runningCall() == failed.call().id() ? w.status.runningTask()
+                    : failed.batch().firstIndex();
             Throwable failure = kill != null && kill.reason().equals("timeout")
                     ? new TaskTimeoutException("task " + kill.taskIndex() + " ran for "
                             + Duration.ofNanos(kill.ranNanos()).toMillis() + " ms, longer than the timeout of "
-                            + running.call().timeout().toMillis() + " ms; its worker (pid " + w.pid()
+                            + failed.call().timeout().toMillis() + " ms; its worker (pid " + w.pid()
                             + ") was stopped and replaced", kill.taskIndex(), Duration.ofNanos(kill.ranNanos()))
                     : new WorkerDiedException("task " + index + ": " + w + " " + describeExit(exit, w.status)
                             + "; the worker was replaced", index, exit);
-            running.call().deliver(new Delivery(w, running.batch(), null,
-                    BatchOutcome.failure(running.batch(), failure, index, w.toString())));
+            failed.call().deliver(new Delivery(w, failed.batch(), null,
+                    BatchOutcome.failure(failed.batch(), failure, index, w.toString())));
         }
         w.status.delete();
         dispatch();
