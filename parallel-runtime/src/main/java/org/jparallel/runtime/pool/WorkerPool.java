@@ -1,5 +1,6 @@
 package org.jparallel.runtime.pool;
 
+import com.esotericsoftware.kryo.io.Input;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.WorkerDiedException;
 import org.jparallel.memmap.TempFolders;
@@ -301,11 +302,28 @@ final class WorkerPool {
         dispatch();
         try {
             while (true) {
-                completed(w, channel.read());
+                Frame frame = channel.read();
+                if (frame.type() == Frame.CLASS_REQUEST) {
+                    answerClassRequest(w, frame);
+                } else {
+                    completed(w, frame);
+                }
             }
         } catch (IOException e) {
             died(w);
         }
+    }
+
+    /** Sends a worker the bytes of a class it lacks, read from the loader of the call that needs it. */
+    private void answerClassRequest(Worker w, Frame request) throws IOException {
+        Input in = new Input(request.payload());
+        long callId = in.readLong();
+        String name = in.readString();
+        ProcessCall call;
+        synchronized (this) {
+            call = activeCalls.stream().filter(c -> c.id() == callId).findFirst().orElse(null);
+        }
+        w.channel.write(Frame.CLASS_BYTES, ProcessCall.classBytes(call, name));
     }
 
     private void completed(Worker w, Frame frame) {

@@ -2,8 +2,8 @@ package org.jparallel.runtime.wire;
 
 /**
  * A message on a worker's channel. Types, parent to worker:
- * {@link #BATCH}, {@link #CANCEL}, {@link #FORGET}, {@link #EXIT}; worker to parent:
- * {@link #HELLO}, {@link #RESULT}, {@link #FAILED}.
+ * {@link #BATCH}, {@link #CANCEL}, {@link #FORGET}, {@link #EXIT}, {@link #CLASS_BYTES}; worker to
+ * parent: {@link #HELLO}, {@link #RESULT}, {@link #FAILED}, {@link #CLASS_REQUEST}.
  */
 public record Frame(byte type, byte[] payload) {
     /** callId, firstIndex, fn length (0: same function as this worker's last batch), fn, args. */
@@ -14,6 +14,8 @@ public record Frame(byte type, byte[] payload) {
     public static final byte FORGET = 3;
     /** exit now (the pool retires this worker). */
     public static final byte EXIT = 4;
+    /** class name, length (-1: unknown) and bytes, length and Kryo bytes of JShell static values. */
+    public static final byte CLASS_BYTES = 5;
 
     /** token, pid: the first frame of a worker. */
     public static final byte HELLO = 10;
@@ -21,4 +23,6 @@ public record Frame(byte type, byte[] payload) {
     public static final byte RESULT = 11;
     /** callId, firstIndex, failedIndex, stdout bytes, stderr bytes, failure. */
     public static final byte FAILED = 12;
+    /** callId, class name: a class the worker's class path lacks. */
+    public static final byte CLASS_REQUEST = 13;
 }

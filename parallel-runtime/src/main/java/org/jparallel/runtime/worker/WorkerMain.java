@@ -54,7 +54,9 @@ public final class WorkerMain {
     private final Status status;
     private final CountingOutputStream stdout;
     private final CountingOutputStream stderr;
-    private final WireKryo kryo = new WireKryo(WorkerMain.class.getClassLoader());
+    /** Resolves classes of the current call: the class path first, then the caller (see ShippingClassLoader). */
+    private volatile ShippingClassLoader loader;
+    private WireKryo kryo;
     private final LinkedBlockingQueue<Frame> batches = new LinkedBlockingQueue<>();
     private final Set<Long> cancelledCalls = ConcurrentHashMap.newKeySet();
     private final Output output = new Output(64 * 1024, -1);
@@ -106,6 +108,7 @@ public final class WorkerMain {
         channel.write(Frame.HELLO, hello, hello.length);
 
         WorkerMain worker = new WorkerMain(channel, status, out, err);
+        worker.useLoaderFor(-1);
         worker.startReader();
         worker.runBatches();
     }
@@ -167,6 +170,7 @@ public final class WorkerMain {
                         case Frame.CANCEL -> cancel(new Input(frame.payload()).readLong());
                         case Frame.FORGET -> forget(frame.payload());
                         case Frame.EXIT -> Runtime.getRuntime().halt(0);
+                        case Frame.CLASS_BYTES -> ShippingClassLoader.answer(frame);
                         default -> throw new IOException("unknown frame type " + frame.type());
                     }
                 }
@@ -230,6 +234,7 @@ public final class WorkerMain {
             if (fnLength > 0) {
                 function = null;
                 functionOfCall = -1;
+                useLoaderFor(callId);
                 function = (Fn<Object, Object>) kryo.readClassAndObject(new Input(in.readBytes(fnLength)));
                 functionOfCall = callId;
             } else if (functionOfCall != callId) {
@@ -253,6 +258,19 @@ public final class WorkerMain {
                     outcome.failure() instanceof java.util.concurrent.CancellationException);
         } else {
             sendResults(callId, firstIndex, outcome);
+        }
+    }
+
+    /**
+     * A call's classes resolve through a loader of its own once anything was shipped, so that the
+     * next call sees redefined snippet classes and current snippet variables, not this call's.
+     */
+    private void useLoaderFor(long callId) {
+        if (loader == null || loader.shippedAny()) {
+            loader = new ShippingClassLoader(WorkerMain.class.getClassLoader(), channel, callId);
+            kryo = new WireKryo(loader);
+        } else {
+            loader.serve(callId);
         }
     }
 

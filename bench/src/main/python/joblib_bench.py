@@ -1,0 +1,365 @@
+#!/usr/bin/python3
+"""The joblib side of org.jparallel.bench.VsJoblib: the same workloads, with joblib's loky backend.
+
+Run by VsJoblib with Debian's /usr/bin/python3 (python3-joblib, python3-numpy). Prints one line per
+result on stdout, which VsJoblib parses:
+
+    info <key> <text>                      versions and the like
+    fig <key> <median> <min> <max> <n>     a figure: the median of n repetitions
+    detail <key> <text>                    how a figure breaks down
+    fail <key> <message>                   a workload that failed
+
+Progress goes to stderr. `joblib_bench.py --cold` is one cold start (a fresh interpreter); the main
+run starts several of them.
+
+Every file this script creates in /dev/shm is named joblib_bench_<pid>_* and deleted before it
+exits; joblib's own memmapping folders (joblib_memmapping_folder_<pid>_*) are joblib's to delete.
+"""
+import os
+import sys
+import time
+
+# The cold start must measure joblib's import: nothing heavy is imported above this line.
+if __name__ == "__main__" and sys.argv[1:] == ["--cold"]:
+    t0 = time.perf_counter()
+    import joblib  # noqa: E402
+    t1 = time.perf_counter()
+    from joblib import Parallel, delayed  # noqa: E402
+
+    def ident(x):
+        return x
+
+    out = Parallel(n_jobs=2)(delayed(ident)(i) for i in range(2))
+    t2 = time.perf_counter()
+    assert out == [0, 1], out
+    print("import_ms %.3f" % ((t1 - t0) * 1e3))
+    print("first_call_ms %.3f" % ((t2 - t1) * 1e3))
+    sys.stdout.flush()
+    sys.exit(0)
+
+import math  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import traceback  # noqa: E402
+
+import numpy as np  # noqa: E402
+import joblib  # noqa: E402
+from joblib import Parallel, delayed  # noqa: E402
+from numpy.lib.format import open_memmap  # noqa: E402
+
+JOBS = 2
+ROWS = COLS = 16384                      # 2 GiB of float64
+TASKS = 64
+ROWS_PER_TASK = ROWS // TASKS            # 256
+MATRIX_BYTES = ROWS * COLS * 8
+RESULT_LEN = 524288                      # 4 MiB of float64 per task
+SHM = "/dev/shm"
+OWN_PREFIX = "joblib_bench_%d_" % os.getpid()
+created_files = []
+
+
+def log(msg):
+    print("[joblib] " + msg, file=sys.stderr, flush=True)
+
+
+def emit(line):
+    print(line, flush=True)
+
+
+def fig(key, samples, scale=1.0):
+    values = sorted(s * scale for s in samples)
+    emit("fig %s %.6g %.6g %.6g %d" % (key, statistics.median(values), values[0], values[-1], len(values)))
+
+
+def timed(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def repeat(n, fn, warmup=1):
+    for _ in range(warmup):
+        fn()
+    return [timed(fn) for _ in range(n)]
+
+
+# ---------------------------------------------------------------- task functions (run in workers)
+
+def ident(x):
+    return x
+
+
+def block_sum(m, i):
+    return float(m[i * ROWS_PER_TASK:(i + 1) * ROWS_PER_TASK].sum())
+
+
+def block_sum_into(m, i, out):
+    out[i] = m[i * ROWS_PER_TASK:(i + 1) * ROWS_PER_TASK].sum()
+
+
+def make_block(i):
+    return np.full(RESULT_LEN, float(i))
+
+
+def sleep_pid(seconds):
+    time.sleep(seconds)
+    return os.getpid()
+
+
+# ---------------------------------------------------------------- data
+
+def fill(m):
+    """m[r, c] = r % 13 + 0.25 * (c % 4): every block sum is exact in float64, whatever the order."""
+    pattern = 0.25 * (np.arange(COLS) % 4)
+    for r in range(ROWS):
+        np.add(pattern, r % 13, out=m[r])
+
+
+def expected_block_sum(i):
+    return sum(COLS * (r % 13) + 0.375 * COLS for r in range(i * ROWS_PER_TASK, (i + 1) * ROWS_PER_TASK))
+
+
+EXPECTED = [expected_block_sum(i) for i in range(TASKS)]
+
+
+def check_sums(sums, what):
+    bad = [i for i in range(TASKS) if sums[i] != EXPECTED[i]]
+    if bad:
+        raise AssertionError("%s: block %d sums to %r, expected %r" % (what, bad[0], sums[bad[0]], EXPECTED[bad[0]]))
+
+
+# ---------------------------------------------------------------- footprint
+
+def kib_fields(pid):
+    fields = {}
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                fields[parts[0].rstrip(":")] = int(parts[1])
+    return fields
+
+
+def private_kib(pid):
+    """Pss minus Pss_Shmem: the process's own memory (anonymous, plus its share of mapped files such as
+    libraries), without the /dev/shm pages, which are counted once through the files."""
+    f = kib_fields(pid)
+    return f["Pss"] - f.get("Pss_Shmem", 0)
+
+
+def descendants(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def shm_kib(prefixes):
+    """Allocated KiB of our entries in /dev/shm (st_blocks, like du), each inode once."""
+    seen, total = set(), 0
+    for name in os.listdir(SHM):
+        if not name.startswith(prefixes):
+            continue
+        path = os.path.join(SHM, name)
+        paths = [path]
+        if os.path.isdir(path):
+            paths = []
+            for dirpath, _, files in os.walk(path):
+                paths.extend(os.path.join(dirpath, f) for f in files)
+        for p in paths:
+            try:
+                st = os.lstat(p)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_blocks * 512 // 1024
+    return total
+
+
+class Sampler:
+    """Samples, every few ms while a call runs, parent + descendants (Pss - Pss_Shmem) + our /dev/shm files."""
+
+    def __init__(self):
+        self.peak = None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        me = os.getpid()
+        self.prefixes = ("joblib_memmapping_folder_%d_" % me, OWN_PREFIX)
+
+    def sample(self):
+        me = os.getpid()
+        parent = private_kib(me)
+        workers, n = 0, 0
+        for pid in descendants(me):
+            try:
+                workers += private_kib(pid)
+                n += 1
+            except (OSError, KeyError):
+                pass
+        shm = shm_kib(self.prefixes)
+        s = (parent + workers + shm, parent, workers, n, shm)
+        if self.peak is None or s[0] > self.peak[0]:
+            self.peak = s
+
+    def run(self):
+        while not self.stop.is_set():
+            self.sample()
+            self.stop.wait(0.01)
+
+    def __enter__(self):
+        self.sample()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.sample()
+
+
+def footprint(key, call, runs=3):
+    peaks = []
+    for _ in range(runs):
+        with Sampler() as s:
+            call()
+        peaks.append(s.peak)
+    peaks.sort()
+    total, parent, workers, n, shm = peaks[len(peaks) // 2]
+    fig(key, [p[0] / 1024 for p in peaks])
+    emit("detail %s parent %d + %d other processes %d + /dev/shm files %d MiB"
+         % (key, parent // 1024, n, workers // 1024, shm // 1024))
+
+
+# ---------------------------------------------------------------- workloads
+
+def cold(runs=5):
+    first, imports, whole = [], [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold"], stdout=subprocess.PIPE,
+                             check=True, text=True).stdout
+        whole.append(time.perf_counter() - t)
+        vals = dict(line.split() for line in out.splitlines() if line.strip())
+        first.append(float(vals["first_call_ms"]))
+        imports.append(float(vals["import_ms"]))
+    fig("cold_first_call_ms", first)
+    fig("cold_import_ms", imports)
+    fig("cold_process_ms", whole, 1e3)
+
+
+def tiny():
+    def call():
+        out = Parallel(n_jobs=JOBS)(delayed(math.sqrt)(i) for i in range(100_000))
+        assert len(out) == 100_000 and out[99_999] == math.sqrt(99_999)
+    fig("tiny_us", repeat(7, call, warmup=2), 1e6 / 100_000)
+
+
+def one_per_batch():
+    def call():
+        out = Parallel(n_jobs=JOBS, batch_size=1)(delayed(ident)(i) for i in range(2000))
+        assert out == list(range(2000))
+    fig("one_per_batch_us", repeat(7, call, warmup=2), 1e6 / 2000)
+
+
+def warm():
+    def call():
+        assert Parallel(n_jobs=JOBS)(delayed(ident)(i) for i in range(2)) == [0, 1]
+    fig("warm_call_ms", repeat(201, call, warmup=20), 1e3)
+
+
+def rowsum_shared():
+    path = os.path.join(SHM, OWN_PREFIX + "matrix.npy")
+    out_path = os.path.join(SHM, OWN_PREFIX + "out.npy")
+    created_files.extend([path, out_path])
+    w = open_memmap(path, mode="w+", dtype=np.float64, shape=(ROWS, COLS))
+    fill(w)
+    w.flush()
+    del w
+    m = np.load(path, mmap_mode="r")
+    out = open_memmap(out_path, mode="w+", dtype=np.float64, shape=(TASKS,))
+    try:
+        def call():
+            out[:] = 0
+            Parallel(n_jobs=JOBS)(delayed(block_sum_into)(m, i, out) for i in range(TASKS))
+            check_sums(list(out), "rowsum-shared")
+        samples = repeat(11, call, warmup=2)
+        fig("rowsum_shared_s", samples)
+        fig("rowsum_shared_gbps", [MATRIX_BYTES / s / 1e9 for s in samples])
+        footprint("mem_shared_mib", call)
+    finally:
+        del m, out
+        remove_own_files()
+
+
+def rowsum_auto():
+    a = np.empty((ROWS, COLS))
+    fill(a)
+    try:
+        def call():
+            sums = Parallel(n_jobs=JOBS, max_nbytes="1M")(delayed(block_sum)(a, i) for i in range(TASKS))
+            check_sums(sums, "rowsum-auto")
+        fig("rowsum_auto_s", repeat(5, call, warmup=1))
+        footprint("mem_auto_mib", call)
+    finally:
+        del a
+
+
+def results():
+    def call():
+        out = Parallel(n_jobs=JOBS)(delayed(make_block)(i) for i in range(TASKS))
+        assert len(out) == TASKS and all(len(b) == RESULT_LEN and b[0] == i and b[-1] == i for i, b in enumerate(out))
+    samples = repeat(7, call, warmup=2)
+    fig("results_s", samples)
+    fig("results_mbps", [TASKS * RESULT_LEN * 8 / s / 1e6 for s in samples])
+
+
+def remove_own_files():
+    for p in created_files:
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
+
+
+def main():
+    from joblib.externals import loky
+    emit("info python %s" % sys.version.split()[0])
+    emit("info joblib %s" % joblib.__version__)
+    emit("info numpy %s" % np.__version__)
+    emit("info loky %s" % loky.__version__)
+    emit("info cores %d" % os.cpu_count())
+    workloads = [("cold", cold), ("tiny", tiny), ("one_per_batch", one_per_batch), ("warm", warm),
+                 ("rowsum_shared", rowsum_shared), ("rowsum_auto", rowsum_auto), ("results", results)]
+    try:
+        for name, fn in workloads:
+            log(name + "...")
+            try:
+                fn()
+            except Exception as e:  # report and go on with the next workload
+                traceback.print_exc()
+                emit("fail %s %s: %s" % (name, type(e).__name__, str(e).replace("\n", " ")[:300]))
+        # The worker pids are only needed to show that the executor was reused throughout.
+        pids = sorted(set(Parallel(n_jobs=JOBS, batch_size=1)(delayed(sleep_pid)(0.05) for _ in range(8))))
+        emit("info joblib_worker_pids %s" % ",".join(map(str, pids)))
+    finally:
+        remove_own_files()
+        loky.get_reusable_executor().shutdown(wait=True)
+
+
+if __name__ == "__main__":
+    main()

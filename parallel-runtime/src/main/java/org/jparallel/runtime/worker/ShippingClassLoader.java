@@ -1,0 +1,125 @@
+package org.jparallel.runtime.worker;
+
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.jparallel.runtime.serial.WireKryo;
+import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.Frame;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Loads, in a worker, the classes that exist only in the caller: JShell snippets, classes of an
+ * application's own class loader, plugins. Whatever the worker's class path lacks is asked of the
+ * parent over the worker's channel; the parent reads the bytes from the class loader of the call's
+ * function and sends them back.
+ *
+ * <p>A JShell top-level variable ({@code int k = 5;}) is a static field of a snippet wrapper class,
+ * set by the caller's session, not by the class's initializer: the parent sends the fields' current
+ * values with the bytes of {@code REPL.$JShell$...} classes, so that a worker does not quietly see
+ * {@code k == 0}.
+ *
+ * <p>One loader serves one call: a call after it gets a fresh loader if this one shipped anything,
+ * so redefined snippets and changed variables are fetched again.
+ */
+final class ShippingClassLoader extends ClassLoader {
+    private static final long REPLY_TIMEOUT_SECONDS = 60;
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final Channel channel;
+    /** The call whose function's loader the parent should ask; a loader that shipped nothing is reused. */
+    private volatile long callId;
+    /** Requests waiting for the parent, by class name; shared, as an older call's loader may still ask. */
+    private static final Map<String, CompletableFuture<Frame>> REPLIES = new ConcurrentHashMap<>();
+    private volatile boolean shippedAny;
+
+    ShippingClassLoader(ClassLoader parent, Channel channel, long callId) {
+        super("jparallel-shipped", parent);
+        this.channel = channel;
+        this.callId = callId;
+    }
+
+    void serve(long newCallId) {
+        this.callId = newCallId;
+    }
+
+    boolean shippedAny() {
+        return shippedAny;
+    }
+
+    /** The reader thread hands over the parent's answer to a request. */
+    static void answer(Frame classBytes) {
+        String name = new Input(classBytes.payload()).readString();
+        CompletableFuture<Frame> waiting = REPLIES.get(name);
+        if (waiting != null) {
+            waiting.complete(classBytes);
+        }
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        Input reply = new Input(request(name).payload());
+        reply.readString();   // the name
+        int length = reply.readInt();
+        if (length < 0) {
+            throw new ClassNotFoundException(name + " is on neither this worker's class path nor the caller's"
+                    + " class loader of the call's function");
+        }
+        byte[] bytes = reply.readBytes(length);
+        Class<?> type = defineClass(name, bytes, 0, bytes.length);
+        shippedAny = true;
+        int staticsLength = reply.readInt();
+        if (staticsLength > 0) {
+            setStatics(type, reply.readBytes(staticsLength));
+        }
+        return type;
+    }
+
+    private Frame request(String name) throws ClassNotFoundException {
+        CompletableFuture<Frame> reply = REPLIES.computeIfAbsent(name, n -> new CompletableFuture<>());
+        try {
+            Output out = new Output(64, -1);
+            out.writeLong(callId);
+            out.writeString(name);
+            channel.write(Frame.CLASS_REQUEST, out.getBuffer(), out.position());
+            return reply.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new ClassNotFoundException(name + ": the caller did not send it (" + e + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClassNotFoundException(name + ": interrupted while waiting for the caller", e);
+        } finally {
+            REPLIES.remove(name, reply);
+        }
+    }
+
+    /** Sets the static fields the parent sent: a Kryo instance of its own, as this may run mid-read. */
+    private void setStatics(Class<?> type, byte[] statics) {
+        WireKryo kryo = new WireKryo(this);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> values = (Map<String, Object>) kryo.readClassAndObject(new Input(statics));
+        for (Map.Entry<String, Object> value : values.entrySet()) {
+            try {
+                Field field = type.getDeclaredField(value.getKey());
+                if (Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())) {
+                    field.setAccessible(true);
+                    field.set(null, value.getValue());
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                System.err.println("jparallel: cannot set " + type.getName() + "." + value.getKey()
+                        + " in the worker: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.jparallel.runtime;
+
+import org.jparallel.Fn;
+import org.jparallel.Parallel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.jparallel.Parallel.delayed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Classes that only a class loader of the caller knows (an application server's or a plugin
+ * loader, JShell's) are shipped to the workers on demand.
+ */
+class ClassShippingTest {
+
+    @AfterAll
+    static void stopWorkers() {
+        Parallel.shutdownWorkers();
+    }
+
+    /** A class loader that is not a URLClassLoader: its classes cannot be found by a class path. */
+    static final class PluginLoader extends ClassLoader {
+        private final Path classes;
+
+        PluginLoader(Path classes) {
+            super("plugins", PluginLoader.class.getClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            try {
+                byte[] bytes = Files.readAllBytes(classes.resolve(name.replace('.', '/') + ".class"));
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
+
+        @Override
+        public java.io.InputStream getResourceAsStream(String name) {
+            try {
+                Path file = classes.resolve(name);
+                return Files.exists(file) ? Files.newInputStream(file) : super.getResourceAsStream(name);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
+
+    @Test
+    void classesOfACustomLoaderAreShippedToTheWorkers(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src/plugin");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("Plugin.java"), """
+                package plugin;
+                import org.jparallel.Fn;
+                public class Plugin {
+                    public record Box(int value) { }
+                    static int triple(int x) { return new Helper(x).times(); }
+                    public static Fn<Box, Box> fn(int k) { return b -> new Box(triple(b.value()) + k); }
+                    public static Box box(int v) { return new Box(v); }
+                }
+                class Helper {
+                    private final int x;
+                    Helper(int x) { this.x = x; }
+                    int times() { return 3 * x; }
+                }
+                """);
+        Path out = Files.createDirectories(dir.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", out.toString(), "-cp", System.getProperty("java.class.path"),
+                src.resolve("Plugin.java").toString()));
+
+        ClassLoader plugins = new PluginLoader(out);
+        Class<?> plugin = plugins.loadClass("plugin.Plugin");
+        @SuppressWarnings("unchecked")
+        Fn<Object, Object> fn = (Fn<Object, Object>) plugin.getMethod("fn", int.class).invoke(null, 5);
+        List<Object> boxes = List.of(plugin.getMethod("box", int.class).invoke(null, 1),
+                plugin.getMethod("box", int.class).invoke(null, 2));
+
+        List<Object> results = Parallel.of(2).batchSize(1).map(delayed(fn), boxes);
+
+        assertEquals(List.of("Box[value=8]", "Box[value=11]"), results.stream().map(Object::toString).toList());
+        assertEquals(plugins, results.get(0).getClass().getClassLoader(), "results are the caller's classes");
+    }
+}
