@@ -348,6 +348,20 @@ class ProcessMapTest {
     }
 
     @Test
+    void workersDoNotOversubscribeTheCores() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Parallel.shutdownWorkers();
+        List<String> seen = Parallel.of(2 * cores).map(delayed((Integer i) -> System.getenv("OMP_NUM_THREADS") + " "
+                + System.getenv("OPENBLAS_NUM_THREADS") + " " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()),
+                range(1));
+        assertEquals(List.of("1 1 1"), seen, "cores / nJobs, at least 1");
+        String chosen = Parallel.of(2).workerProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "3")
+                .map(delayed((Integer i) -> "" + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()), range(1)).get(0);
+        assertEquals("3", chosen, "the user's choice wins");
+        Parallel.shutdownWorkers();
+    }
+
+    @Test
     void workerOptionsReachTheWorkers() {
         Parallel p = Parallel.of(2).workerHeap("256m").workerProperty("jparallel.test", "yes");
         List<String> seen = p.map(delayed((Integer i) -> System.getProperty("jparallel.test") + " "

@@ -24,8 +24,31 @@ final class WorkerLauncher {
     private WorkerLauncher() {
     }
 
+    /** Thread-count variables of native libraries (OpenMP, OpenBLAS, MKL, BLIS, Accelerate, numexpr). */
+    static final List<String> NATIVE_THREAD_VARIABLES = List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS");
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * The oversubscription guard: n workers that each start as many threads as there are cores
+     * would run n × cores threads. Each worker's common ForkJoinPool and native libraries get
+     * {@code threadsPerWorker} threads instead, unless the user set them (in this JVM's environment
+     * or in the worker options).
+     */
+    static void limitThreads(Map<String, String> environment, WorkerOptions options, int threadsPerWorker,
+                             List<String> cmd) {
+        for (String variable : NATIVE_THREAD_VARIABLES) {
+            environment.putIfAbsent(variable, Integer.toString(threadsPerWorker));
+        }
+        boolean userSetParallelism = options.properties().containsKey(COMMON_POOL_PARALLELISM)
+                || options.jvmOptions().stream().anyMatch(o -> o.startsWith("-D" + COMMON_POOL_PARALLELISM + "="));
+        if (!userSetParallelism) {
+            cmd.add("-D" + COMMON_POOL_PARALLELISM + "=" + threadsPerWorker);
+        }
+    }
+
     static List<String> command(WorkerOptions options, ClassLoader userLoader, Path socket, Path statusFile,
-                                List<Path> parentBases) {
+                                List<Path> parentBases, Map<String, String> environment, int threadsPerWorker) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -36,6 +59,7 @@ final class WorkerLauncher {
             cmd.add("-XX:+UseSerialGC");
         }
         cmd.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
+        limitThreads(environment, options, threadsPerWorker, cmd);
         if (options.maxHeap() != null) {
             cmd.add("-Xmx" + options.maxHeap());
         }

@@ -235,11 +235,13 @@ final class WorkerPool {
     private void spawn(ClassLoader userLoader) {
         String token = HexFormat.of().formatHex(randomBytes());
         Status status = Status.create();
+        ProcessBuilder builder = new ProcessBuilder();
+        int threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, target));
         List<String> command = WorkerLauncher.command(options, userLoader, socketPath, status.file(),
-                ProcessCall.defaultTempBases());
+                ProcessCall.defaultTempBases(), builder.environment(), threadsPerWorker);
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            process = builder.command(command).start();
         } catch (IOException e) {
             status.delete();
             throw new IllegalStateException("cannot start a worker JVM (" + command.get(0) + "): " + e, e);
