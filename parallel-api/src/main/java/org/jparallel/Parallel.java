@@ -3,6 +3,7 @@ package org.jparallel;
 import org.jparallel.internal.Backends;
 import org.jparallel.internal.CallRunner;
 import org.jparallel.internal.Progress;
+import org.jparallel.internal.WorkerState;
 import org.jparallel.memmap.MmapMode;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
@@ -66,25 +67,83 @@ public final class Parallel implements AutoCloseable {
     public static final int MAX_JOBS = 1024;
 
     private final int nJobs;
-    private Backend backend = Backend.PROCESSES;
-    private long maxBytes = DEFAULT_MAX_BYTES;
+    private Backend backend;
+    private long maxBytes;
     private Path tempFolder;
-    private MmapMode mmapMode = MmapMode.READ_ONLY;
+    private MmapMode mmapMode;
     private Duration timeout;
     private int verbose;
     private int batchSize;
     private int preDispatch;
     private String workerHeap;
+    private Init<?> initializer;
+    private final String initializerKey = java.util.UUID.randomUUID().toString();
     private final Map<String, String> workerProperties = new LinkedHashMap<>();
     private final List<String> workerJvmOptions = new ArrayList<>();
     private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
     private int retries;
+    private boolean progressBar = true;
 
     private final Set<CallRunner> activeCalls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private Parallel(int nJobs) {
         this.nJobs = nJobs;
+        // Defaults: an open ParallelConfig block, else system properties and environment variables.
+        backend = firstOf(ParallelConfig.fromBlocks(ParallelConfig::backend),
+                outside("jparallel.backend", "JPARALLEL_BACKEND", Parallel::parseBackend), Backend.PROCESSES);
+        maxBytes = firstOf(ParallelConfig.fromBlocks(ParallelConfig::maxBytes),
+                outside("jparallel.maxBytes", "JPARALLEL_MAX_BYTES", Parallel::parseSize), DEFAULT_MAX_BYTES);
+        tempFolder = firstOf(ParallelConfig.fromBlocks(ParallelConfig::tempFolder),
+                outside("jparallel.tempFolder", "JPARALLEL_TEMP_FOLDER", Path::of), null);
+        mmapMode = firstOf(ParallelConfig.fromBlocks(ParallelConfig::mmapMode), null, MmapMode.READ_ONLY);
+        timeout = ParallelConfig.fromBlocks(ParallelConfig::timeout);
+        verbose = firstOf(ParallelConfig.fromBlocks(ParallelConfig::verbose), null, 0);
+        batchSize = firstOf(ParallelConfig.fromBlocks(ParallelConfig::batchSize), null, 0);
+        workerHeap = ParallelConfig.fromBlocks(ParallelConfig::workerHeap);
+        retries = firstOf(ParallelConfig.fromBlocks(ParallelConfig::retries), null, 0);
+    }
+
+    @SafeVarargs
+    private static <T> T firstOf(T... candidates) {
+        for (T candidate : candidates) {
+            if (candidate != null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static <T> T outside(String property, String variable, java.util.function.Function<String, T> parse) {
+        String value = ParallelConfig.fromOutside(property, variable);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return parse.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot use " + property + " / " + variable + " = \"" + value + "\": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Backend parseBackend(String name) {
+        try {
+            return Backend.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a backend; use one of " + java.util.Arrays.toString(Backend.values()));
+        }
+    }
+
+    /**
+     * A Parallel with the default number of workers: from an open {@link ParallelConfig} block,
+     * else the system property jparallel.nJobs, else the environment variable JPARALLEL_N_JOBS,
+     * else -1 (all cores).
+     */
+    public static Parallel of() {
+        Integer n = firstOf(ParallelConfig.fromBlocks(ParallelConfig::nJobs),
+                outside("jparallel.nJobs", "JPARALLEL_N_JOBS", Integer::valueOf), -1);
+        return of(n);
     }
 
     /**
@@ -137,12 +196,16 @@ public final class Parallel implements AutoCloseable {
      * memory-mapped files (default {@value #DEFAULT_MAX_BYTES}, joblib's 1 MiB).
      */
     public Parallel maxBytes(long bytes) {
+        this.maxBytes = checkMaxBytes(bytes);
+        return this;
+    }
+
+    static long checkMaxBytes(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxBytes = " + bytes + " is negative; use a size such as 1048576 or"
                     + " maxBytes(\"1M\"), or noMemmap() to send every array through the channel");
         }
-        this.maxBytes = bytes;
-        return this;
+        return bytes;
     }
 
     /** {@link #maxBytes(long)} as joblib writes it: "500K", "1M", "2G" (powers of 1024), or plain bytes. */
@@ -219,6 +282,34 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalArgumentException("retries = " + times + "; use 0 (the default) or more");
         }
         this.retries = times;
+        return this;
+    }
+
+    /**
+     * Runs {@code init} once in each worker JVM (the first time one of this Parallel's tasks runs
+     * there) and keeps its result for all of this Parallel's tasks in that worker, which reach it
+     * with {@link #workerState()}: for loading something big and read-only once per worker.
+     */
+    public Parallel initializer(Init<?> init) {
+        this.initializer = Objects.requireNonNull(init, "initializer");
+        return this;
+    }
+
+    /**
+     * Inside a task, the state the {@link #initializer} made in this worker.
+     *
+     * @throws IllegalStateException outside a task of a Parallel with an initializer
+     */
+    public static <S> S workerState() {
+        return WorkerState.current();
+    }
+
+    /**
+     * Whether a long call draws a progress bar (rate, ETA) on stderr when stderr is a terminal
+     * (default true). The bar is erased and redrawn around the workers' output lines.
+     */
+    public Parallel progressBar(boolean show) {
+        this.progressBar = show;
         return this;
     }
 
@@ -313,15 +404,19 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalStateException("this Parallel is closed; create a new one with Parallel.of(n)");
         }
         Fn<Object, Object> function = (Fn<Object, Object>) fn;
+        ClassLoader userLoader = loaderOf(function);
+        if (initializer != null) {
+            function = WorkerState.withState(initializerKey, initializer, function);
+        }
         CallSpec spec = new CallSpec(function, nJobs, maxBytes, tempFolder, mmapMode, timeout, retries,
                 new WorkerOptions(workerHeap, workerProperties, workerJvmOptions, idleTimeout),
-                loaderOf(function));
+                userLoader);
         CallExecutor executor = Backends.begin(backend, spec);
         long total = args instanceof java.util.Collection<?> c ? c.size() : -1;
         CallRunner[] self = new CallRunner[1];
         CallRunner runner = new CallRunner(executor, args, batchSize, nJobs,
                 preDispatch > 0 ? preDispatch : 2 * nJobs, ordered,
-                verbose > 0 ? new Progress(verbose, total, System.err) : Progress.silent(),
+                new Progress(verbose, progressBar, total, System.err),
                 () -> activeCalls.remove(self[0]));
         self[0] = runner;
         activeCalls.add(runner);
@@ -384,6 +479,16 @@ public final class Parallel implements AutoCloseable {
         for (CallRunner call : activeCalls) {
             call.cancelFromOutside();
         }
+    }
+
+    /** The settings in force, e.g. {@code Parallel[nJobs=4, backend=PROCESSES, maxBytes=1048576, ...]}. */
+    @Override
+    public String toString() {
+        return "Parallel[nJobs=" + nJobs + ", backend=" + backend + ", maxBytes=" + maxBytes
+                + ", tempFolder=" + (tempFolder == null ? "default" : tempFolder) + ", mmapMode=" + mmapMode
+                + ", timeout=" + (timeout == null ? "none" : timeout) + ", batchSize=" + (batchSize == 0 ? "auto" : batchSize)
+                + ", retries=" + retries + ", workerHeap=" + (workerHeap == null ? "default" : workerHeap)
+                + (closed ? ", closed" : "") + "]";
     }
 
     /** Stops every worker JVM of this JVM now; the next call starts fresh ones. */

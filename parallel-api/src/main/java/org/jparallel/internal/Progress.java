@@ -3,51 +3,65 @@ package org.jparallel.internal;
 import java.io.PrintStream;
 
 /**
- * joblib-style progress lines on stderr for {@code verbose(level)}: level 0 prints nothing, level 1
- * a few lines per call, higher levels more often, 10 and above after every batch.
- * <pre>
- * [jparallel] Done   40 out of  200 | elapsed 1.2s | remaining 4.8s
- * </pre>
+ * How a call shows its progress on stderr.
+ * <ul>
+ *   <li>{@code verbose(level)}: joblib-style lines, level 1 at most every 2 s, level 5 every 0.4 s,
+ *       10 and above after every batch:
+ *       {@code [jparallel] Done 40 out of 200 | elapsed 1.2s | remaining 4.8s}</li>
+ *   <li>A bar with rate and ETA, when stderr is a terminal, the number of tasks is known and the call
+ *       has run for a second: {@code [jparallel] [#######-------------]  40/200  33.1 tasks/s  ETA 4.8s}.
+ *       It is redrawn at most ten times a second and erased when the call ends.</li>
+ * </ul>
  */
 public final class Progress {
+    private static final long BAR_AFTER_NANOS = 1_000_000_000L;
+    private static final long BAR_EVERY_NANOS = 100_000_000L;
+    private static final int BAR_WIDTH = 30;
+
     private final int level;
+    private final boolean bar;
     private final long total;
     private final PrintStream out;
     private final long start = System.nanoTime();
     private long done;
-    private long lastPrint;
+    private long lastLine;
+    private long lastBar;
+    private boolean barShown;
 
-    public Progress(int level, long total, PrintStream out) {
+    public Progress(int level, boolean barWanted, long total, PrintStream out) {
         this.level = level;
+        this.bar = barWanted && total > 0 && TerminalLine.stderrIsTerminal();
         this.total = total;
         this.out = out;
     }
 
-    public static Progress silent() {
-        return new Progress(0, -1, System.err);
-    }
-
     void advance(int tasks) {
         done += tasks;
-        if (level <= 0) {
-            return;
-        }
         long now = System.nanoTime();
-        // Level 1 prints at most every 2 s, level 5 every 0.4 s, level 10 and above every batch.
-        long interval = level >= 10 ? 0 : 2_000_000_000L / level;
-        if (now - lastPrint >= interval) {
-            lastPrint = now;
-            print(now);
+        if (level > 0) {
+            long interval = level >= 10 ? 0 : 2_000_000_000L / level;
+            if (now - lastLine >= interval) {
+                lastLine = now;
+                printLine(now);
+            }
+        }
+        if (bar && now - start >= BAR_AFTER_NANOS && now - lastBar >= BAR_EVERY_NANOS) {
+            lastBar = now;
+            barShown = true;
+            TerminalLine.draw(barText(now));
         }
     }
 
     void finish() {
+        if (barShown) {
+            TerminalLine.erase();
+        }
         if (level > 0 && done > 0) {
-            print(System.nanoTime());
+            printLine(System.nanoTime());
         }
     }
 
-    private void print(long now) {
+    private void printLine(long now) {
         double elapsed = (now - start) / 1e9;
         StringBuilder line = new StringBuilder("[jparallel] Done ").append(done);
         if (total >= 0) {
@@ -57,6 +71,18 @@ public final class Progress {
         if (total > 0 && done > 0 && done < total) {
             line.append(String.format(" | remaining %.1fs", elapsed / done * (total - done)));
         }
-        out.println(line);
+        TerminalLine.writeAround(() -> {
+            out.println(line);
+            out.flush();
+        });
+    }
+
+    String barText(long now) {
+        double elapsed = (now - start) / 1e9;
+        int filled = (int) (BAR_WIDTH * done / total);
+        double rate = done / Math.max(elapsed, 1e-9);
+        String eta = done == 0 ? "?" : String.format("%.1fs", (total - done) / rate);
+        return "[jparallel] [" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "] "
+                + String.format("%,d/%,d  %.1f tasks/s  ETA %s", done, total, rate, eta);
     }
 }

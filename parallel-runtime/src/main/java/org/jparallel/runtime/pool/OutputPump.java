@@ -1,5 +1,7 @@
 package org.jparallel.runtime.pool;
 
+import org.jparallel.internal.TerminalLine;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -7,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Copies a worker's stdout or stderr to this JVM's {@code System.out} or {@code System.err}, a
- * whole line at a time so that lines of different workers never mix, and counts what it copied so
+ * whole line at a time so that lines of different workers never mix (nor a progress bar: see
+ * {@link TerminalLine}), and counts what it copied so
  * that a call can wait until the output of its tasks is printed before it returns.
  */
 final class OutputPump implements Runnable {
@@ -57,10 +60,12 @@ final class OutputPump implements Runnable {
 
     private void emit(byte[] bytes, int length) {
         PrintStream out = target.get();
-        synchronized (out) {
-            out.write(bytes, 0, length);
-            out.flush();
-        }
+        TerminalLine.writeAround(() -> {
+            synchronized (out) {
+                out.write(bytes, 0, length);
+                out.flush();
+            }
+        });
         synchronized (this) {
             copied += length;
             notifyAll();

@@ -1,0 +1,193 @@
+package org.jparallel;
+
+import org.jparallel.memmap.MmapMode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Default settings for every {@link Parallel} created inside a block, on this thread: joblib's
+ * {@code parallel_config}.
+ * <pre>{@code
+ * try (ParallelConfig config = ParallelConfig.begin().nJobs(4).maxBytes("16M").tempFolder(Path.of("/scratch"))) {
+ *     Parallel.of().map(...);               // 4 workers, 16 MiB threshold, /scratch
+ *     Parallel.of(2).map(...);              // 2 workers; the rest from the block
+ * }                                         // the settings in force before are back
+ * }</pre>
+ *
+ * <p>Where a setting comes from, first match wins: the {@code Parallel}'s own setter; the innermost
+ * open block that sets it; a system property; an environment variable; the built-in default.
+ *
+ * <table>
+ *   <caption>System properties and environment variables</caption>
+ *   <tr><th>setting</th><th>system property</th><th>environment variable</th><th>built-in</th></tr>
+ *   <tr><td>nJobs of {@code Parallel.of()}</td><td>jparallel.nJobs</td><td>JPARALLEL_N_JOBS</td><td>-1 (all cores)</td></tr>
+ *   <tr><td>backend</td><td>jparallel.backend</td><td>JPARALLEL_BACKEND</td><td>PROCESSES</td></tr>
+ *   <tr><td>maxBytes</td><td>jparallel.maxBytes</td><td>JPARALLEL_MAX_BYTES</td><td>1M</td></tr>
+ *   <tr><td>tempFolder</td><td>jparallel.tempFolder</td><td>JPARALLEL_TEMP_FOLDER</td><td>/dev/shm, else java.io.tmpdir</td></tr>
+ * </table>
+ */
+public final class ParallelConfig implements AutoCloseable {
+    private static final ThreadLocal<Deque<ParallelConfig>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Thread owner = Thread.currentThread();
+    private Integer nJobs;
+    private Backend backend;
+    private Long maxBytes;
+    private Path tempFolder;
+    private MmapMode mmapMode;
+    private Duration timeout;
+    private Integer verbose;
+    private Integer batchSize;
+    private String workerHeap;
+    private Integer retries;
+    private boolean closed;
+
+    private ParallelConfig() {
+    }
+
+    /** Opens a block of defaults on this thread; close it (try-with-resources) to end it. */
+    public static ParallelConfig begin() {
+        ParallelConfig config = new ParallelConfig();
+        OPEN.get().push(config);
+        return config;
+    }
+
+    public ParallelConfig nJobs(int nJobs) {
+        Parallel.resolveJobs(nJobs, Runtime.getRuntime().availableProcessors());   // same checks as Parallel.of
+        this.nJobs = nJobs;
+        return this;
+    }
+
+    public ParallelConfig backend(Backend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    public ParallelConfig maxBytes(long bytes) {
+        this.maxBytes = Parallel.checkMaxBytes(bytes);
+        return this;
+    }
+
+    public ParallelConfig maxBytes(String size) {
+        return maxBytes(Parallel.parseSize(size));
+    }
+
+    public ParallelConfig tempFolder(Path folder) {
+        this.tempFolder = Objects.requireNonNull(folder, "tempFolder");
+        return this;
+    }
+
+    public ParallelConfig mmapMode(MmapMode mode) {
+        this.mmapMode = Objects.requireNonNull(mode, "mmapMode");
+        return this;
+    }
+
+    public ParallelConfig timeout(Duration perTask) {
+        this.timeout = perTask;
+        return this;
+    }
+
+    public ParallelConfig verbose(int level) {
+        this.verbose = level;
+        return this;
+    }
+
+    public ParallelConfig batchSize(int tasks) {
+        this.batchSize = tasks;
+        return this;
+    }
+
+    public ParallelConfig workerHeap(String xmx) {
+        this.workerHeap = xmx;
+        return this;
+    }
+
+    public ParallelConfig retries(int times) {
+        this.retries = times;
+        return this;
+    }
+
+    /** Ends the block: the settings in force before it are back. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a ParallelConfig block must be closed by the thread that began it");
+        }
+        Deque<ParallelConfig> open = OPEN.get();
+        if (open.peek() != this) {
+            throw new IllegalStateException("ParallelConfig blocks must close innermost first (use try-with-resources)");
+        }
+        open.pop();
+        closed = true;
+    }
+
+    // ---------------------------------------------------------------- lookup, for Parallel
+
+    /** The innermost open block's value of a setting, or null if no open block sets it. */
+    static <T> T fromBlocks(Function<ParallelConfig, T> setting) {
+        for (ParallelConfig config : OPEN.get()) {   // innermost first
+            T value = setting.apply(config);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The setting from the blocks, else the system property, else the environment variable, else null. */
+    static String fromOutside(String property, String variable) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(variable);
+        }
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    Integer nJobs() {
+        return nJobs;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    Long maxBytes() {
+        return maxBytes;
+    }
+
+    Path tempFolder() {
+        return tempFolder;
+    }
+
+    MmapMode mmapMode() {
+        return mmapMode;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    Integer verbose() {
+        return verbose;
+    }
+
+    Integer batchSize() {
+        return batchSize;
+    }
+
+    String workerHeap() {
+        return workerHeap;
+    }
+
+    Integer retries() {
+        return retries;
+    }
+}

@@ -1,0 +1,68 @@
+package org.jparallel.internal;
+
+import org.jparallel.Fn;
+import org.jparallel.Init;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The states made by {@link Init initializers}, one per initializer per JVM: a worker computes an
+ * initializer's state the first time one of its tasks runs, and keeps it for the tasks of later
+ * calls of the same {@code Parallel}. Backend-agnostic: on THREADS and SEQUENTIAL the calling
+ * JVM keeps one state.
+ */
+public final class WorkerState {
+    private static final Map<String, Optional<Object>> STATES = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
+    private static final Object NONE = new Object();
+
+    private WorkerState() {
+    }
+
+    /** The state of the initializer of the task running in this thread. */
+    @SuppressWarnings("unchecked")
+    public static <S> S current() {
+        Object state = CURRENT.get();
+        if (state == null) {
+            throw new IllegalStateException("no worker state here: Parallel.workerState() works inside a task of a"
+                    + " Parallel that has an initializer, e.g. Parallel.of(4).initializer(() -> load())");
+        }
+        return state == NONE ? null : (S) state;
+    }
+
+    /** Wraps {@code fn} so that each task runs with the state of {@code init}, made once per JVM. */
+    public static Fn<Object, Object> withState(String key, Init<?> init, Fn<Object, Object> fn) {
+        return new Initialized(key, init, fn);
+    }
+
+    /** A function whose tasks see the state of an initializer; travels to workers like any Fn. */
+    private static final class Initialized implements Fn<Object, Object> {
+        private final String key;
+        private final Init<?> init;
+        private final Fn<Object, Object> fn;
+
+        Initialized(String key, Init<?> init, Fn<Object, Object> fn) {
+            this.key = key;
+            this.init = init;
+            this.fn = fn;
+        }
+
+        @Override
+        public Object apply(Object arg) {
+            Object state = STATES.computeIfAbsent(key, k -> Optional.ofNullable(init.get())).orElse(NONE);
+            Object outer = CURRENT.get();
+            CURRENT.set(state);
+            try {
+                return fn.apply(arg);
+            } finally {
+                if (outer == null) {
+                    CURRENT.remove();
+                } else {
+                    CURRENT.set(outer);
+                }
+            }
+        }
+    }
+}
