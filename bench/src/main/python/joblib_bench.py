@@ -148,6 +148,39 @@ def private_kib(pid):
     return f["Pss"] - f.get("Pss_Shmem", 0)
 
 
+def deleted_shm_kib(pid):
+    """Pss (KiB) of this process's mappings of deleted /dev/shm files, and how many such files."""
+    try:
+        with open("/proc/%d/maps" % pid) as f:
+            if not any(" /dev/shm/" in line and line.rstrip().endswith("(deleted)") for line in f):
+                return 0, 0
+        kib, files, inside = 0, set(), False
+        with open("/proc/%d/smaps" % pid) as f:
+            for line in f:
+                first = line.split(" ", 1)[0]
+                if not first.endswith(":"):
+                    inside = " /dev/shm/" in line and line.rstrip().endswith("(deleted)")
+                    if inside:
+                        files.add(line[line.index("/dev/shm/"):].strip())
+                elif inside and first == "Pss:":
+                    kib += int(line.split()[1])
+        return kib, len(files)
+    except OSError:
+        return 0, 0
+
+
+def leak_check(workload, after):
+    """Like VsJoblib: processes that still map deleted /dev/shm files a second after the calls."""
+    time.sleep(1)
+    kib = files = procs = 0
+    for pid in [os.getpid()] + descendants(os.getpid()):
+        k, n = deleted_shm_kib(pid)
+        kib, files, procs = kib + k, files + n, procs + (1 if n else 0)
+    if files:
+        emit("info leak_%s LEAK in %s: after %s, %d processes still map %d deleted /dev/shm files holding %d MiB"
+             % (workload, workload, after, procs, files, kib // 1024))
+
+
 def descendants(root):
     children = {}
     for name in os.listdir("/proc"):
@@ -205,14 +238,16 @@ class Sampler:
         me = os.getpid()
         parent = private_kib(me)
         workers, n = 0, 0
-        for pid in descendants(me):
+        pids = descendants(me)
+        for pid in pids:
             try:
                 workers += private_kib(pid)
                 n += 1
             except (OSError, KeyError):
                 pass
         shm = shm_kib(self.prefixes)
-        s = (parent + workers + shm, parent, workers, n, shm)
+        deleted = sum(deleted_shm_kib(pid)[0] for pid in [me] + pids)
+        s = (parent + workers + shm + deleted, parent, workers, n, shm, deleted)
         if self.peak is None or s[0] > self.peak[0]:
             self.peak = s
 
@@ -239,10 +274,11 @@ def footprint(key, call, runs=3):
             call()
         peaks.append(s.peak)
     peaks.sort()
-    total, parent, workers, n, shm = peaks[len(peaks) // 2]
+    total, parent, workers, n, shm, deleted = peaks[len(peaks) // 2]
     fig(key, [p[0] / 1024 for p in peaks])
-    emit("detail %s parent %d + %d other processes %d + /dev/shm files %d MiB"
-         % (key, parent // 1024, n, workers // 1024, shm // 1024))
+    emit("detail %s parent %d + %d other processes %d + /dev/shm files %d MiB%s"
+         % (key, parent // 1024, n, workers // 1024, shm // 1024,
+            " + deleted but still mapped %d MiB" % (deleted // 1024) if deleted else ""))
 
 
 # ---------------------------------------------------------------- workloads
@@ -314,6 +350,7 @@ def rowsum_auto():
             sums = Parallel(n_jobs=JOBS, max_nbytes="1M")(delayed(block_sum)(a, i) for i in range(TASKS))
             check_sums(sums, "rowsum-auto")
         fig("rowsum_auto_s", repeat(5, call, warmup=1))
+        leak_check("rowsum_auto", "6 calls")
         footprint("mem_auto_mib", call)
     finally:
         del a
@@ -326,6 +363,7 @@ def results():
     samples = repeat(7, call, warmup=2)
     fig("results_s", samples)
     fig("results_mbps", [TASKS * RESULT_LEN * 8 / s / 1e6 for s in samples])
+    leak_check("results", "9 calls")
 
 
 def remove_own_files():

@@ -86,9 +86,11 @@ public final class Pipeline {
         long handedToAnotherWorker = norms.stream()
                 .filter(n -> !n.workerPids().get(0).equals(n.workerPids().get(1)))
                 .count();
-        System.out.printf("%d items flowed through %d slots of %d bytes + %d floats; stage 2 ran in another "
-                        + "worker than stage 1 for %d of them%n",
-                norms.size(), SLOTS, BUFFER_BYTES, SIDE * SIDE, handedToAnotherWorker);
+        System.out.printf("%d items flowed through %d slots of %d bytes + %d floats in shared memory; the stages "
+                        + "passed each other only Handoff(item, slot, pids) records%n",
+                norms.size(), SLOTS, BUFFER_BYTES, SIDE * SIDE);
+        System.out.printf("stage 2 read stage 1's bytes in another worker for %d of the %d items%n",
+                handedToAnotherWorker, norms.size());
 
         double worst = 0;
         for (ItemNorm n : norms) {

@@ -47,26 +47,48 @@ final class WorkerLauncher {
         }
     }
 
-    static List<String> command(WorkerOptions options, ClassLoader userLoader, Path socket, Path statusFile,
-                                List<Path> parentBases, Map<String, String> environment, int threadsPerWorker) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classPath(userLoader)));
+    /**
+     * How to start a worker: the whole command, and its JVM part (java, class path, options), from
+     * which the {@link StartupArchive} is made.
+     */
+    record Launch(List<String> command, List<String> jvmPart, StartupArchive archive) {
+        /** Makes the start-up archive for later workers, in the background, if it can and is missing. */
+        void trainArchiveInBackground() {
+            if (archive != null) {
+                archive.trainInBackground(jvmPart, WorkerMain.class.getName());
+            }
+        }
+    }
+
+    static Launch command(WorkerOptions options, ClassLoader userLoader, Path socket, Path statusFile,
+                          List<Path> parentBases, Map<String, String> environment, int threadsPerWorker) {
+        List<String> classPath = classPath(userLoader);
+        List<String> jvm = new ArrayList<>();
+        jvm.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        jvm.add("-cp");
+        jvm.add(String.join(File.pathSeparator, classPath));
         // Workers run one task at a time: the serial collector starts fastest and leaves the
         // cores to the tasks. A GC the user chose wins (two would stop the JVM from starting).
         if (options.jvmOptions().stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-            cmd.add("-XX:+UseSerialGC");
+            jvm.add("-XX:+UseSerialGC");
         }
-        cmd.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
-        limitThreads(environment, options, threadsPerWorker, cmd);
+        jvm.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
+        limitThreads(environment, options, threadsPerWorker, jvm);
         if (options.maxHeap() != null) {
-            cmd.add("-Xmx" + options.maxHeap());
+            jvm.add("-Xmx" + options.maxHeap());
         }
         for (Map.Entry<String, String> p : options.properties().entrySet()) {
-            cmd.add("-D" + p.getKey() + "=" + p.getValue());
+            jvm.add("-D" + p.getKey() + "=" + p.getValue());
         }
-        cmd.addAll(options.jvmOptions());
+        jvm.addAll(options.jvmOptions());
+        // System properties do not matter to a class-data archive; JVM options (GC, heap size) do.
+        StartupArchive archive = StartupArchive.forWorkers(
+                jvm.subList(3, jvm.size()).stream().filter(o -> !o.startsWith("-D")).toList(), classPath);
+
+        List<String> cmd = new ArrayList<>(jvm);
+        if (archive != null) {
+            cmd.addAll(archive.useOptions());
+        }
         cmd.add(WorkerMain.class.getName());
         cmd.add(socket.toString());
         cmd.add(statusFile.toString());
@@ -74,7 +96,7 @@ final class WorkerLauncher {
         cmd.add(Long.toString(self.pid()));
         cmd.add(Long.toString(self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L)));
         parentBases.forEach(b -> cmd.add(b.toString()));
-        return cmd;
+        return new Launch(cmd, jvm, archive);
     }
 
     /**

@@ -74,6 +74,8 @@ final class WorkerPool {
     private long idleSinceNanos = System.nanoTime();
     /** Why the last worker could not start; cleared when a call tries again. */
     private IllegalStateException startFailure;
+    /** How the last worker was started: the start-up archive is trained from it. */
+    private WorkerLauncher.Launch lastLaunch;
     private boolean closed;
 
     WorkerPool(WorkerOptions options) {
@@ -139,6 +141,9 @@ final class WorkerPool {
             pending.removeIf(a -> a.call() == call);
             if (activeCalls.isEmpty()) {
                 idleSinceNanos = System.nanoTime();
+                if (lastLaunch != null) {
+                    lastLaunch.trainArchiveInBackground();   // idle now: the training run slows no call
+                }
             }
             byte[] forget = ProcessCall.forgetPayload(call.id(), files);
             for (Worker w : workers) {
@@ -237,14 +242,15 @@ final class WorkerPool {
         Status status = Status.create();
         ProcessBuilder builder = new ProcessBuilder();
         int threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, target));
-        List<String> command = WorkerLauncher.command(options, userLoader, socketPath, status.file(),
+        WorkerLauncher.Launch launch = WorkerLauncher.command(options, userLoader, socketPath, status.file(),
                 ProcessCall.defaultTempBases(), builder.environment(), threadsPerWorker);
+        lastLaunch = launch;
         Process process;
         try {
-            process = builder.command(command).start();
+            process = builder.command(launch.command()).start();
         } catch (IOException e) {
             status.delete();
-            throw new IllegalStateException("cannot start a worker JVM (" + command.get(0) + "): " + e, e);
+            throw new IllegalStateException("cannot start a worker JVM (" + launch.command().get(0) + "): " + e, e);
         }
         try {
             process.getOutputStream().write((token + "\n").getBytes(StandardCharsets.US_ASCII));

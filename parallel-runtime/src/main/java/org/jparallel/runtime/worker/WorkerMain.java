@@ -78,6 +78,10 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            Rehearsal.run();   // loads what a worker loads, for the start-up archive; then exits normally
+            return;
+        }
         Path socketPath = Path.of(args[0]);
         Path statusFile = Path.of(args[1]);
         parentPid = Long.parseLong(args[2]);
