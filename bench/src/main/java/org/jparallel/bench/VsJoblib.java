@@ -136,14 +136,41 @@ public final class VsJoblib {
         Parallel.shutdownWorkers();
     }
 
-    /** The load average, to judge how quiet the shared machine was. */
+    private long[] lastCpu;
+
+    /**
+     * The load average, and the share of the 2 cores that processes other than this one and its children
+     * used since the last call (from /proc/stat and /proc/self/stat), to judge how quiet the shared machine was.
+     */
     private void load(String when) {
+        String text;
         try {
             String[] l = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            loads.add(when + " " + l[0] + " " + l[1] + " " + l[2]);
-        } catch (IOException e) {
-            loads.add(when + " ?");
+            text = when + " " + l[0] + " " + l[1] + " " + l[2];
+            long[] cpu = cpuTicks();
+            if (lastCpu != null) {
+                double elapsed = (cpu[2] - lastCpu[2]) / 1e9 * 100 * Runtime.getRuntime().availableProcessors();
+                double others = (cpu[0] - lastCpu[0]) - (cpu[1] - lastCpu[1]);
+                text += String.format(Locale.ROOT, " (others used %.0f%% of the cores meanwhile)", Math.max(0, 100 * others / elapsed));
+            }
+            lastCpu = cpu;
+        } catch (IOException | RuntimeException e) {
+            text = when + " ?";
         }
+        loads.add(text);
+    }
+
+    /** {busy ticks of the machine, ticks of this process and its reaped children, nanoTime}; ticks are 1/100 s. */
+    private static long[] cpuTicks() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) {   // user nice system irq softirq steal
+            busy += Long.parseLong(cpu[i]);
+        }
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+        long own = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        return new long[] {busy, own, System.nanoTime()};
     }
 
     private interface Workload {

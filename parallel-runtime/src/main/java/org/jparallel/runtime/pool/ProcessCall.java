@@ -77,6 +77,7 @@ final class ProcessCall implements CallExecutor {
         return spec.retries();
     }
 
+    /** The class loader of the call's function: what workers lack is read from it. */
     ClassLoader userLoader() {
         return spec.userLoader();
     }
@@ -212,75 +213,10 @@ final class ProcessCall implements CallExecutor {
         return new ArrayList<>(bases);
     }
 
-    // ---------------------------------------------------------------- class shipping
-
-    /**
-     * The payload of a CLASS_BYTES frame: the class file of {@code name} as the call's function's
-     * class loader serves it (JShell snippets, an application's own loader), and for a JShell
-     * snippet wrapper the current values of its variables. Length -1 when there is no such class.
-     */
-    static byte[] classBytes(ProcessCall call, String name) {
-        Output out = new Output(4096, -1);
-        out.writeString(name);
-        byte[] bytes = call == null ? null : call.readClassFile(name);
-        if (bytes == null) {
-            out.writeInt(-1);
-            return out.toBytes();
-        }
-        out.writeInt(bytes.length);
-        out.writeBytes(bytes);
-        byte[] statics = name.startsWith(JSHELL_PACKAGE) ? call.snippetVariables(name) : new byte[0];
-        out.writeInt(statics.length);
-        out.writeBytes(statics);
-        return out.toBytes();
-    }
-
-    private static final String JSHELL_PACKAGE = "REPL.$JShell$";
-
-    private byte[] readClassFile(String name) {
-        try (java.io.InputStream in = spec.userLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
-            return in == null ? null : in.readAllBytes();
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    /** The static fields of a snippet wrapper class (JShell's top-level variables), by name. */
-    private byte[] snippetVariables(String name) {
-        Map<String, Object> values = new java.util.LinkedHashMap<>();
-        try {
-            Class<?> wrapper = Class.forName(name, false, spec.userLoader());
-            for (java.lang.reflect.Field f : wrapper.getDeclaredFields()) {
-                int mods = f.getModifiers();
-                if (java.lang.reflect.Modifier.isStatic(mods) && !java.lang.reflect.Modifier.isFinal(mods)) {
-                    f.setAccessible(true);
-                    values.put(f.getName(), f.get(null));
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return new byte[0];
-        }
-        try {
-            return serialize(values, "the JShell variables of " + name);
-        } catch (RuntimeException e) {
-            // One variable that cannot travel (a Thread, say) must not hide the others.
-            Map<String, Object> sendable = new java.util.LinkedHashMap<>();
-            values.forEach((field, value) -> {
-                try {
-                    serialize(value, field);
-                    sendable.put(field, value);
-                } catch (RuntimeException notSendable) {
-                    System.err.println("jparallel: the JShell variable " + field + " cannot be sent to workers, where"
-                            + " it will be null: " + notSendable.getMessage());
-                }
-            });
-            return serialize(sendable, "the JShell variables of " + name);
-        }
-    }
-
     // ---------------------------------------------------------------- serialization
 
-    private byte[] serialize(Object value, String what) {
+    /** Serializes {@code value} for the workers, with this call's dumps and class loader. */
+    byte[] serialize(Object value, String what) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(spec.userLoader());
         kryo.getContext().put(DumpContext.KEY, dumps);

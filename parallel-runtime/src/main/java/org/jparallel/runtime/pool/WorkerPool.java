@@ -331,7 +331,7 @@ final class WorkerPool {
         synchronized (this) {
             call = activeCalls.stream().filter(c -> c.id() == callId).findFirst().orElse(null);
         }
-        w.channel.write(Frame.CLASS_BYTES, ProcessCall.classBytes(call, name));
+        w.channel.write(Frame.CLASS_BYTES, ClassServer.classBytes(call, name));
     }
 
     private void completed(Worker w, Frame frame) {
