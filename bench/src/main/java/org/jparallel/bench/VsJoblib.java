@@ -43,11 +43,17 @@ import static org.jparallel.Parallel.delayed;
  *   <li>tiny: {@code map(delayed(Math::sqrt), 0..99_999)}, automatic batching: µs per task;</li>
  *   <li>one per batch: 2,000 identity tasks with {@code batchSize(1)}: µs per task;</li>
  *   <li>cold: the first 2-task call of a fresh process (a fresh JVM started with {@code --cold}, a fresh
- *       python), workers' start included, and that process's whole wall time; joblib's import is reported
- *       apart; warm: a 2-task call on running workers;</li>
+ *       python), workers' start included, and that process's whole wall time and its start up to main
+ *       (or the script's first line); joblib's import is reported apart. One untimed fresh JVM runs
+ *       first and waits for the workers' start-up archive, which jparallel makes in the background
+ *       when a pool first idles, so the figure is that of every start but the very first one after a
+ *       build; warm: a 2-task call on running workers;</li>
  *   <li>rowsum-auto: a 2 GiB heap matrix ({@code DoubleMatrix.of(double[][])}, 16384 x 16384; a numpy
  *       array) captured by 64 tasks that each sum 256 rows; over maxBytes (1 MiB), it is dumped to
- *       /dev/shm by every call: seconds per call;</li>
+ *       /dev/shm by every call: seconds per call. The timed calls run back to back on the same workers,
+ *       as a user's would; if a call leaves files mapped after deletion (a leak: the report says so and
+ *       how much), the workers are restarted, untimed, before the timed calls, between them only if memory
+ *       runs short, and before each footprint call;</li>
  *   <li>rowsum-shared: the same matrix allocated once in /dev/shm ({@code Memmap.doubleMatrix}; a
  *       numpy memmap) and a shared output ({@code Memmap.doubles(64)}; {@code open_memmap(mode='w+')})
  *       that the tasks write into: seconds per call and GB/s;</li>
@@ -55,11 +61,16 @@ import static org.jparallel.Parallel.delayed;
  *   <li>footprint of 4 and 5 at its peak, sampled every 10 ms during extra calls: for the parent and
  *       each descendant process, Pss - Pss_Shmem from /proc/PID/smaps_rollup (its own memory plus its share
  *       of libraries and other mapped files, but none of the /dev/shm pages), plus the allocated size of
- *       the job's files in /dev/shm ({@code du}, each inode once), so each shared page counts once.</li>
+ *       the job's files in /dev/shm ({@code du}, each inode once), plus the Pss of deleted /dev/shm files
+ *       that processes still map, so each shared page counts once.</li>
  * </ol>
  *
- * <p>To reproduce (the parent needs about 3 GiB of heap; the default, a quarter of RAM, is enough on a
- * machine with 16 GiB or more, else add {@code -Xmx4g}):
+ * <p>The load average and the share of the cores used by other processes are printed too: the machine
+ * is shared, and figures taken while others ran are not worth much.
+ *
+ * <p>To reproduce (a few minutes; the parent needs about 3 GiB of heap and the run about 16 GiB of
+ * memory; the default heap, a quarter of RAM, is enough on a machine with 16 GiB or more, else add
+ * {@code -Xmx4g}):
  * <pre>
  * ./dev.sh sample >/dev/null && java -cp "bench/target/jparallel-bench.jar:bench/target/lib/*" org.jparallel.bench.VsJoblib
  * </pre>
@@ -91,23 +102,40 @@ public final class VsJoblib {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--cold")) {
-            coldChild();
+            coldChild(false);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--prime")) {
+            coldChild(true);
             return;
         }
         new VsJoblib().run();
     }
 
-    /** In a fresh JVM: the first call, with pool start. */
-    private static void coldChild() {
-        long start = System.nanoTime();
+    /**
+     * In a fresh JVM: the first call, with pool start. Prints when main began and ended on the monotonic
+     * clock that {@code System.nanoTime} reads on Linux, which the parent shares. With {@code prime}, waits
+     * instead for the workers' start-up archive (see {@code StartupArchive}), which the pool trains in the
+     * background once idle, so that the timed cold starts do not each pay for, and race with, its training.
+     */
+    private static void coldChild(boolean prime) throws InterruptedException {
+        long mainNs = System.nanoTime();
         List<Integer> out = Parallel.of(JOBS).map(delayed((Integer x) -> x), List.of(1, 2));
-        long ns = System.nanoTime() - start;
+        long ns = System.nanoTime() - mainNs;
         if (!out.equals(List.of(1, 2))) {
             throw new AssertionError("cold call returned " + out);
         }
-        System.out.printf(Locale.ROOT, "first_call_ms %.3f%n", ns / 1e6);
-        System.out.flush();
+        if (prime) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Thread.sleep(200);
+            while (System.nanoTime() < deadline && Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("jparallel-cds-training"))) {
+                Thread.sleep(100);
+            }
+        }
         Parallel.shutdownWorkers();
+        System.out.printf(Locale.ROOT, "first_call_ms %.3f%nmain_ns %d%nend_ns %d%n", ns / 1e6, mainNs, System.nanoTime());
+        System.out.flush();
     }
 
     private void run() throws Exception {
@@ -191,22 +219,45 @@ public final class VsJoblib {
 
     private void cold() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        coldJvm(java, "--prime");
         List<Double> first = new ArrayList<>();
         List<Double> whole = new ArrayList<>();
+        List<Double> toMain = new ArrayList<>();
+        List<Double> exit = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            long start = System.nanoTime();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    VsJoblib.class.getName(), "--cold").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
-            whole.add((System.nanoTime() - start) / 1e6);
-            if (rc != 0 || !out.startsWith("first_call_ms ")) {
-                throw new IllegalStateException("cold JVM exited with " + rc + ", printed: " + out);
-            }
-            first.add(Double.parseDouble(out.trim().split("\\s+")[1]));
+            double[] r = coldJvm(java, "--cold");
+            first.add(r[0]);
+            whole.add(r[1]);
+            toMain.add(r[2]);
+            exit.add(r[3]);
         }
         jp.put("cold_first_call_ms", stats(first));
         jp.put("cold_process_ms", stats(whole));
+        jp.put("cold_to_main_ms", stats(toMain));
+        jpDetail.put("cold", String.format(Locale.ROOT, "after the first call: shutdownWorkers() and JVM exit %.1f ms "
+                + "(median); an untimed JVM ran first so that the workers' start-up archive exists", stats(exit)[0]));
+    }
+
+    /** {first call ms, whole process ms, launch to main ms, end of main to exit ms}. */
+    private static double[] coldJvm(String java, String mode) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                VsJoblib.class.getName(), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        long end = System.nanoTime();
+        Map<String, String> v = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] kv = line.trim().split("\\s+");
+            if (kv.length == 2) {
+                v.put(kv[0], kv[1]);
+            }
+        }
+        if (rc != 0 || !v.containsKey("first_call_ms") || !v.containsKey("main_ns")) {
+            throw new IllegalStateException("cold JVM (" + mode + ") exited with " + rc + ", printed: " + out);
+        }
+        return new double[] {Double.parseDouble(v.get("first_call_ms")), (end - start) / 1e6,
+                (Long.parseLong(v.get("main_ns")) - start) / 1e6, (end - Long.parseLong(v.get("end_ns"))) / 1e6};
     }
 
     private void tiny() {
@@ -276,6 +327,27 @@ public final class VsJoblib {
         };
         call.run();   // warm-up
         boolean leaks = leakCheck("rowsum_auto", "1 call");
+        if (leaks) {
+            restartWorkers();
+        }
+        // A part of the call: writing the matrix to /dev/shm, as the call does (Memmap.dump), alone.
+        List<Double> dumps = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            Path f = Path.of("/dev/shm", "vsjoblib-" + ProcessHandle.current().pid() + "-dump.npy");
+            try {
+                long t0 = System.nanoTime();
+                Memmap.dump(heap, f);
+                dumps.add((System.nanoTime() - t0) / 1e9);
+            } finally {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    notes.add("could not delete " + f + ": " + e);
+                }
+            }
+        }
+        jpDetail.put("rowsum_auto", String.format(Locale.ROOT, "Memmap.dump of the heap matrix to /dev/shm alone: %.3f s "
+                + "(median of 3, %.2f GB/s)", stats(dumps)[0], MATRIX_BYTES / stats(dumps)[0] / 1e9));
         // Timed as a user would run them, on the same workers, unless retained dumps would exhaust memory.
         int[] restarts = {0};
         List<Double> samples = repeat(5, 0, call, () -> {
@@ -285,8 +357,10 @@ public final class VsJoblib {
             }
         });
         jp.put("rowsum_auto_s", stats(samples));
+        jpDetail.put("rowsum_auto", jpDetail.get("rowsum_auto") + "; the timed calls in order: " + samples.stream()
+                .map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(", ")) + " s");
         if (leaks) {
-            leakCheck("rowsum_auto", "the 6 calls since the workers started" + (restarts[0] > 0
+            leakCheck("rowsum_auto", "the 5 timed calls since the workers were restarted" + (restarts[0] > 0
                     ? " (workers were restarted " + restarts[0] + " times between timed calls, untimed, to avoid running out of memory)" : ""));
             restartWorkers();
         }
@@ -318,7 +392,7 @@ public final class VsJoblib {
     private boolean leakCheck(String workload, String after) throws InterruptedException {
         Thread.sleep(1000);
         long[] d = deletedShmMapped();
-        if (d[0] == 0) {
+        if (d[0] == 0 || d[1] < 1024) {
             return false;
         }
         notes.add(String.format(Locale.ROOT, "LEAK in %s: after %s, %d processes still map %d deleted /dev/shm files "
@@ -371,7 +445,7 @@ public final class VsJoblib {
     }
 
     private static boolean isDeletedShm(String mapsLine) {
-        return mapsLine.contains(" /dev/shm/") && mapsLine.endsWith("(deleted)");
+        return mapsLine.contains(" /dev/shm/") && !mapsLine.contains(" /dev/shm/sem.") && mapsLine.endsWith("(deleted)");
     }
 
     static long memAvailableBytes() {
@@ -454,12 +528,14 @@ public final class VsJoblib {
     /** Peak footprint of {@code call}, median of 3; with {@code restart}, each on freshly started (and warmed) workers. */
     private void footprint(String key, Runnable call, boolean restart) {
         List<long[]> peaks = new ArrayList<>();
+        List<Long> before = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             if (restart) {
                 restartWorkers();
             }
             System.gc();   // the garbage of earlier calls is not the job's footprint
             Sampler s = new Sampler();
+            s.sample();
             s.start();
             try {
                 call.run();
@@ -467,13 +543,16 @@ public final class VsJoblib {
                 s.finish();
             }
             peaks.add(s.peak);
+            before.add(s.parentBefore);
         }
+        Collections.sort(before);
         peaks.sort((a, b) -> Long.compare(a[0], b[0]));
         long[] mid = peaks.get(1);
         jp.put(key, stats(peaks.stream().map(pk -> pk[0] / 1024.0).collect(Collectors.toList())));
         jpDetail.put(key, String.format(Locale.ROOT, "parent %d + %d other processes %d + /dev/shm files %d MiB%s",
                 mid[1] >> 10, mid[3], mid[2] >> 10, mid[4] >> 10,
                 mid[5] > 0 ? String.format(Locale.ROOT, " + deleted but still mapped %d MiB", mid[5] >> 10) : "")
+                + String.format(Locale.ROOT, " (the parent was %d MiB before the call)", before.get(1) >> 10)
                 + (restart ? " (each measured call on freshly restarted workers, because of the leak)" : ""));
     }
 
@@ -482,6 +561,8 @@ public final class VsJoblib {
         /** {total, parent, others, number of others, shm files, deleted shm still mapped}, in KiB (the count is a count). */
         volatile long[] peak = {0, 0, 0, 0, 0, 0};
         private volatile boolean stop;
+        /** The parent's own memory at the first sample, before the call. */
+        volatile long parentBefore = -1;
 
         Sampler() {
             super("footprint-sampler");
@@ -510,7 +591,7 @@ public final class VsJoblib {
             sample();
         }
 
-        private void sample() {
+        void sample() {
             long self = ProcessHandle.current().pid();
             List<Long> others = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toList());
             long parent = privateKiB(self);
@@ -525,10 +606,15 @@ public final class VsJoblib {
             }
             Set<Long> pids = new java.util.HashSet<>(others);
             pids.add(self);
-            long shm = shmKiB(pids);
+            // Deleted files first, then files: a file deleted in between is missed by this sample rather than
+            // counted twice (the peak of many samples is kept, so a miss does no harm, a double count would).
             long deleted = 0;
             for (long pid : pids) {
                 deleted += deletedShmMapped(pid)[1];
+            }
+            long shm = shmKiB(pids);
+            if (parentBefore < 0) {
+                parentBefore = parent;
             }
             long total = parent + other + shm + deleted;
             if (total > peak[0]) {
@@ -681,6 +767,7 @@ public final class VsJoblib {
                 new Row("one per batch: 2,000 x identity", "us/task", "one_per_batch_us", "one_per_batch", Better.LOWER, 30, "%.1f"),
                 new Row("cold: first call, 2 fresh workers", "ms", "cold_first_call_ms", "cold", Better.LOWER, 200, "%.1f"),
                 new Row("cold: whole fresh process", "ms", "cold_process_ms", "cold", Better.LOWER, Double.NaN, "%.1f"),
+                new Row("cold: process start to main/script", "ms", "cold_to_main_ms", "cold", Better.LOWER, Double.NaN, "%.1f"),
                 new Row("cold: import joblib (python only)", "ms", "cold_import_ms", "cold", Better.LOWER, Double.NaN, "%.1f"),
                 new Row("warm call: 2 tasks", "ms", "warm_call_ms", "warm", Better.LOWER, 0.3, "%.3f"),
                 new Row("rowsum-auto: 2 GiB heap matrix", "s", "rowsum_auto_s", "rowsum_auto", Better.LOWER, 1.1, "%.3f"),
@@ -733,6 +820,11 @@ public final class VsJoblib {
             double[] b = jl.get(row.key);
             sb.append(String.format(Locale.ROOT, "  %-20s jparallel %-28s joblib %s%n", row.key, spread(a, row.fmt),
                     spread(b, row.fmt)));
+        }
+        for (String key : List.of("cold", "rowsum_auto")) {
+            if (jpDetail.containsKey(key)) {
+                sb.append(String.format(Locale.ROOT, "%s, jparallel: %s%n", key, jpDetail.get(key)));
+            }
         }
         for (String key : List.of("mem_auto_mib", "mem_shared_mib")) {
             sb.append(String.format(Locale.ROOT, "%s at the median peak: jparallel %s; joblib %s%n", key,
