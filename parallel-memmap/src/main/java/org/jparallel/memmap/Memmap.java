@@ -226,6 +226,19 @@ public final class Memmap {
         MAPPINGS.keySet().removeIf(key -> key.file().equals(normalized));
     }
 
+    /**
+     * Drops the cached mappings of files that were deleted or replaced since they were mapped (a
+     * long-lived process does this when another process deletes its files), so that they can be
+     * released once no array uses them.
+     *
+     * @return how many cached mappings were dropped
+     */
+    public static int forgetDeletedFiles() {
+        int before = MAPPINGS.size();
+        MAPPINGS.keySet().removeIf(key -> !key.identity().equals(identityOrNull(key.file())));
+        return before - MAPPINGS.size();
+    }
+
     /** True iff {@code o} is a {@link SharedArray} backed by a memory-mapped file (joblib's has_shareable_memory). */
     public static boolean isShared(Object o) {
         return o instanceof SharedArray array && array.isMapped();
@@ -348,8 +361,7 @@ public final class Memmap {
     }
 
     private static MappedRegion cachedMapping(Path file, MmapMode mode) {
-        // Mappings of deleted or replaced files would pin their memory: drop them first.
-        MAPPINGS.keySet().removeIf(key -> !key.identity().equals(identityOrNull(key.file())));
+        forgetDeletedFiles();   // mappings of deleted or replaced files would pin their memory
         FileIdentity identity = identityOrNull(file);
         if (identity == null) {
             throw new UncheckedIOException("cannot map " + file, new NoSuchFileException(file.toString()));

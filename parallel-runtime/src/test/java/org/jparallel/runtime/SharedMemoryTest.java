@@ -109,6 +109,37 @@ class SharedMemoryTest {
         assertEquals(matrixFile + " " + vectorFile, where.get(2), "each array dumped once, wherever it appears");
     }
 
+    /** Mappings of deleted files of ours that a process keeps: their pages cannot be freed. */
+    static List<String> deletedButMapped(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+                    .filter(l -> l.contains("/jparallel-") && l.endsWith("(deleted)")).distinct()
+                    .collect(Collectors.toList());
+        } catch (IOException gone) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void aCallsDumpsLeaveMemoryWhenTheCallEnds() {
+        Parallel p = Parallel.of(2).batchSize(1);
+        for (int call = 0; call < 3; call++) {
+            DoubleMatrix m = heapMatrix(64, 1 << 16);   // 32 MiB, dumped for this call only
+            List<Long> workers = p.map(delayed((Integer i) -> {
+                m.row(i).sum();
+                return ProcessHandle.current().pid();
+            }), List.of(0, 1, 2, 3));
+            await("workers unmap the dumps of a finished call").atMost(Duration.ofSeconds(5)).until(() ->
+                    workers.stream().distinct().allMatch(w -> deletedButMapped(w).isEmpty()));
+        }
+        DoubleArray closed = Memmap.doubles(1 << 20);
+        List<Long> workers = p.map(delayed((Integer i) -> closed.sum() > -1 ? ProcessHandle.current().pid() : 0L), List.of(0, 1));
+        closed.close();   // deleted by its owner while workers still have it mapped from an earlier call
+        p.map(delayed((Integer i) -> i), List.of(0, 1));
+        await("workers drop mappings of files deleted since").atMost(Duration.ofSeconds(5)).until(() ->
+                workers.stream().distinct().allMatch(w -> deletedButMapped(w).isEmpty()));
+    }
+
     @Test
     void dumpingFollowsMaxBytesStrictly() {
         double[] exactly = new double[1 << 17];                    // exactly 1 MiB: not dumped (joblib: strictly greater)

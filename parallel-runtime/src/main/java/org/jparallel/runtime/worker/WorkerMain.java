@@ -62,8 +62,8 @@ public final class WorkerMain {
     private final Output output = new Output(64 * 1024, -1);
     private volatile long runningCall = -1;
     private volatile Thread runner;
-    private Fn<Object, Object> function;
-    private long functionOfCall = -1;
+    private volatile Fn<Object, Object> function;
+    private volatile long functionOfCall = -1;
     /**
      * Mapped arrays each call's tasks returned, kept until the call ends: an array a task allocated
      * must not be collected (and its file deleted) before the parent has mapped it.
@@ -198,11 +198,23 @@ public final class WorkerMain {
     private void forget(byte[] payload) {
         Input in = new Input(payload);
         long callId = in.readLong();
-        resultsOfCall.remove(callId);
+        boolean heldMappings = resultsOfCall.remove(callId) != null;
         cancelledCalls.remove(callId);
+        if (functionOfCall == callId) {
+            // The function may capture the call's arrays: holding it would keep their mappings alive.
+            function = null;
+            functionOfCall = -1;
+        }
         int n = in.readVarInt(true);
         for (int i = 0; i < n; i++) {
             Memmap.forget(Path.of(in.readString()));
+        }
+        int deletedElsewhere = Memmap.forgetDeletedFiles();
+        if (n > 0 || heldMappings || deletedElsewhere > 0) {
+            // A deleted file's pages stay in memory (tmpfs) while any mapping of it lives, and a
+            // mapping goes only when the GC collects its buffer, which a small, quiet heap may never
+            // do. Collect now, so that each call's dumps leave memory when the call ends.
+            System.gc();
         }
     }
 
