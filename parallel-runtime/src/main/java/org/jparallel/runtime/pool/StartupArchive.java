@@ -61,6 +61,26 @@ final class StartupArchive {
         }
     }
 
+    /**
+     * Removes what training runs of JVMs that died left (partial archives older than ten minutes)
+     * and archives not renewed for 30 days (of class paths since rebuilt or JDKs since updated).
+     */
+    private static void removeStale(Path cache) {
+        long now = System.currentTimeMillis();
+        try (var files = Files.list(cache)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                long age = now - Files.getLastModifiedTime(f).toMillis();
+                if ((name.endsWith(".partial") && age > TimeUnit.MINUTES.toMillis(10))
+                        || (name.endsWith(".jsa") && age > TimeUnit.DAYS.toMillis(30))) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // a cache that cannot be tidied is still a cache
+        }
+    }
+
     private static void update(MessageDigest sha, String... parts) {
         for (String part : parts) {
             sha.update(part.getBytes(StandardCharsets.UTF_8));
@@ -98,22 +118,35 @@ final class StartupArchive {
         }
         Thread trainer = new Thread(() -> {
             Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
+            Process p = null;
+            Thread stopAtExit = new Thread(() -> { });
             try {
+                removeStale(file.getParent());
                 List<String> cmd = new ArrayList<>(jvmPart);
                 cmd.add("-XX:ArchiveClassesAtExit=" + partial);
                 cmd.add("-Xlog:cds*=off");
                 cmd.add(mainClass);
                 cmd.add("--train");
-                Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                // The training run must not outlive us (it would leave a partial archive nobody renames).
+                Process training = p;
+                stopAtExit = new Thread(training::destroyForcibly, "jparallel-cds-training-stop");
+                Runtime.getRuntime().addShutdownHook(stopAtExit);
                 if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.size(partial) > 0) {
                     Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } else {
+                }
+            } catch (IOException | InterruptedException | IllegalStateException e) {
+                // no archive (or the JVM is exiting): workers start a little slower, nothing else
+            } finally {
+                if (p != null) {
                     p.destroyForcibly();
                 }
-            } catch (IOException | InterruptedException e) {
-                // no archive: workers start a little slower, nothing else
-            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopAtExit);
+                } catch (IllegalStateException | IllegalArgumentException exiting) {
+                    // the JVM is exiting: the hook runs, or never was added
+                }
                 try {
                     Files.deleteIfExists(partial);
                 } catch (IOException ignored) {
