@@ -1,6 +1,7 @@
 package org.jparallel.runtime.pool;
 
 import org.jparallel.runtime.wire.Channel;
+import org.jparallel.spi.Batch;
 
 import java.util.ArrayDeque;
 
@@ -52,7 +53,7 @@ final class Worker {
     }
 
     /** A batch for a worker, and how many times it ran already on workers that died. */
-    record Assignment(ProcessCall call, org.jparallel.spi.Batch batch, byte[] args, int deaths) {
+    record Assignment(ProcessCall call, Batch batch, byte[] args, int deaths) {
     }
 
     /** Why the pool killed a worker: the task that ran too long, and for how long. */

@@ -6,6 +6,7 @@ import org.jparallel.WorkerDiedException;
 import org.jparallel.memmap.TempFolders;
 import org.jparallel.runtime.wire.Channel;
 import org.jparallel.runtime.wire.Frame;
+import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.WorkerOptions;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -66,7 +68,7 @@ final class WorkerPool {
 
     private final List<Worker> workers = new ArrayList<>();
     private final Map<String, Worker> starting = new HashMap<>();
-    private final java.util.ArrayDeque<Worker.Assignment> pending = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Worker.Assignment> pending = new ArrayDeque<>();
     private final Set<ProcessCall> activeCalls = new LinkedHashSet<>();
     private final Map<Worker, ConcurrentLinkedQueue<Outgoing>> outboxes = new HashMap<>();
     private int target;
@@ -115,7 +117,7 @@ final class WorkerPool {
         }
     }
 
-    void enqueue(ProcessCall call, org.jparallel.spi.Batch batch, byte[] args) {
+    void enqueue(ProcessCall call, Batch batch, byte[] args) {
         synchronized (this) {
             pending.add(new Worker.Assignment(call, batch, args, 0));
         }
@@ -583,6 +585,6 @@ final class WorkerPool {
     }
 
     /** A frame (or a failure made here) for a call, with the worker and batch it belongs to. */
-    record Delivery(Worker worker, org.jparallel.spi.Batch batch, Frame frame, BatchOutcome ready) {
+    record Delivery(Worker worker, Batch batch, Frame frame, BatchOutcome ready) {
     }
 }
