@@ -257,6 +257,7 @@ class ReliabilityTest {
 
     @Test
     void soakThousandCallsAndAMillionTasksLeaveCountsWhereTheyWere() throws IOException {
+        Parallel.shutdownWorkers();   // a pool of its own: no replacement worker of an earlier test may connect meanwhile
         Parallel p = Parallel.of(2);
         DoubleMatrix big = DoubleMatrix.of(new double[4][1 << 16]);   // dumped by every call that captures it
         // A first round loads whatever loads lazily (classes from jars not yet opened, thread pools),
