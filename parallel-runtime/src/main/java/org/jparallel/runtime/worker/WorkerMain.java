@@ -103,6 +103,8 @@ public final class WorkerMain {
             if (e instanceof OutOfMemoryError) {
                 outOfMemory(status, e);
             }
+            System.err.print("Exception in thread \"" + t.getName() + "\" ");   // what the JVM would print
+            e.printStackTrace();
         });
         startLifeline(lifeline);
 
