@@ -54,7 +54,7 @@ public final class TempFolders {
     /** A pid counts as the same process if its start time matches within this, the precision of /proc. */
     private static final long START_TIME_TOLERANCE_MILLIS = 1000;
 
-    private static final Owner SELF = Owner.current();
+    private static final Owner SELF = Owner.of(ProcessHandle.current());
     /** One daemon thread deletes in the background, in order; it exits when idle. */
     private static final ThreadPoolExecutor DELETER = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
@@ -98,8 +98,11 @@ public final class TempFolders {
 
         /** This JVM. */
         public static Owner current() {
-            ProcessHandle self = ProcessHandle.current();
-            return new Owner(self.pid(), self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+            return SELF;   // read once: ProcessHandle.info() reads /proc each time
+        }
+
+        private static Owner of(ProcessHandle process) {
+            return new Owner(process.pid(), process.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
         }
 
         /**

@@ -5,6 +5,7 @@ import org.jparallel.internal.TerminalLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,7 @@ final class OutputPump implements Runnable {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 for (int i = 0; i < n; i++) {
                     if (lineLength == line.length) {
-                        line = java.util.Arrays.copyOf(line, line.length * 2);
+                        line = Arrays.copyOf(line, line.length * 2);
                     }
                     line[lineLength++] = buffer[i];
                     if (buffer[i] == '\n') {

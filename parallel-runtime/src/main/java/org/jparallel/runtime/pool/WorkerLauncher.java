@@ -1,6 +1,7 @@
 package org.jparallel.runtime.pool;
 
 import org.jparallel.internal.Backends;
+import org.jparallel.memmap.TempFolders;
 import org.jparallel.runtime.worker.WorkerMain;
 import org.jparallel.spi.WorkerOptions;
 
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -92,9 +94,9 @@ final class WorkerLauncher {
         cmd.add(WorkerMain.class.getName());
         cmd.add(socket.toString());
         cmd.add(statusFile.toString());
-        ProcessHandle self = ProcessHandle.current();
+        TempFolders.Owner self = TempFolders.Owner.current();
         cmd.add(Long.toString(self.pid()));
-        cmd.add(Long.toString(self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L)));
+        cmd.add(Long.toString(self.startMillis()));
         parentBases.forEach(b -> cmd.add(b.toString()));
         return new Launch(cmd, jvm, archive);
     }
@@ -138,14 +140,14 @@ final class WorkerLauncher {
         return new ArrayList<>(entries);
     }
 
-    private static java.util.Optional<String> fileOf(URL url) {
+    private static Optional<String> fileOf(URL url) {
         if (url == null || !"file".equals(url.getProtocol())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(new File(url.toURI()).getAbsolutePath());
+            return Optional.of(new File(url.toURI()).getAbsolutePath());
         } catch (URISyntaxException | IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -24,7 +24,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -492,8 +491,7 @@ final class WorkerPool {
                     toKill.add(w.process);
                 }
             }
-            for (Iterator<Worker> it = starting.values().iterator(); it.hasNext(); ) {
-                Worker w = it.next();
+            for (Worker w : starting.values()) {
                 if (now - w.startedNanos > START_TIMEOUT_NANOS) {
                     toKill.add(w.process);
                 }

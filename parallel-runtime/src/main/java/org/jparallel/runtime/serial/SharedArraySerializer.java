@@ -13,6 +13,7 @@ import org.jparallel.memmap.SharedArray;
 import org.jparallel.memmap.TempFolders;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,7 +40,7 @@ public final class SharedArraySerializer extends Serializer<SharedArray> {
         DumpContext call = (DumpContext) kryo.getContext().get(DumpContext.KEY);
         if (mapped.isPresent()) {
             @SuppressWarnings("unchecked")
-            java.util.List<Object> sent = (java.util.List<Object>) kryo.getContext().get(SENT_MAPPED);
+            List<Object> sent = (List<Object>) kryo.getContext().get(SENT_MAPPED);
             if (sent != null) {
                 sent.add(array);
             }
