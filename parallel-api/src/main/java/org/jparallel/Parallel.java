@@ -77,7 +77,7 @@ public final class Parallel implements AutoCloseable {
     private int preDispatch;
     private String workerHeap;
     private Init<?> initializer;
-    private final String initializerKey = java.util.UUID.randomUUID().toString();
+    private String initializerKey = java.util.UUID.randomUUID().toString();
     private final Map<String, String> workerProperties = new LinkedHashMap<>();
     private final List<String> workerJvmOptions = new ArrayList<>();
     private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
@@ -102,6 +102,11 @@ public final class Parallel implements AutoCloseable {
         batchSize = firstOf(ParallelConfig.fromBlocks(ParallelConfig::batchSize), null, 0);
         workerHeap = ParallelConfig.fromBlocks(ParallelConfig::workerHeap);
         retries = firstOf(ParallelConfig.fromBlocks(ParallelConfig::retries), null, 0);
+        Map.Entry<String, Init<?>> blockInitializer = ParallelConfig.fromBlocks(ParallelConfig::initializer);
+        if (blockInitializer != null) {
+            initializerKey = blockInitializer.getKey();
+            initializer = blockInitializer.getValue();
+        }
     }
 
     @SafeVarargs
@@ -256,19 +261,39 @@ public final class Parallel implements AutoCloseable {
         return this;
     }
 
-    /** How workers map dumped arguments: {@link MmapMode#READ_ONLY} by default. */
+    /**
+     * How workers map dumped arguments: {@link MmapMode#READ_ONLY} by default. {@link MmapMode#WRITE}
+     * ('w+') means {@link MmapMode#READ_WRITE} here, as in joblib: the dump is made, then mapped
+     * writable, so a worker's writes land in the dump, not in the caller's heap array.
+     */
     public Parallel mmapMode(MmapMode mode) {
-        this.mmapMode = Objects.requireNonNull(mode, "mmapMode");
+        this.mmapMode = checkMmapMode(mode);
         return this;
     }
 
-    /** A task running longer than this fails the call with {@link TaskTimeoutException}; its worker is replaced. */
+    static MmapMode checkMmapMode(MmapMode mode) {
+        Objects.requireNonNull(mode, "mmapMode(null): use MmapMode.READ_ONLY (the default), READ_WRITE or COPY_ON_WRITE");
+        return mode == MmapMode.WRITE ? MmapMode.READ_WRITE : mode;
+    }
+
+    /**
+     * A task running longer than this fails the call with {@link TaskTimeoutException} naming it;
+     * null means no timeout (the default). On PROCESSES its worker is killed and replaced; where
+     * tasks run in this JVM (THREADS, SEQUENTIAL, {@code nJobs == 1}, a call nested in a task) the
+     * task is interrupted, since a thread cannot be killed: one that ignores the interrupt runs to
+     * its end (in the background on THREADS, where the call fails at once).
+     */
     public Parallel timeout(Duration perTask) {
-        if (perTask != null && (perTask.isNegative() || perTask.isZero())) {
-            throw new IllegalArgumentException("timeout must be positive, got " + perTask);
-        }
-        this.timeout = perTask;
+        this.timeout = checkTimeout(perTask);
         return this;
+    }
+
+    static Duration checkTimeout(Duration perTask) {
+        if (perTask != null && (perTask.isNegative() || perTask.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive, got " + perTask
+                    + "; use null for no timeout");
+        }
+        return perTask;
     }
 
     /**
@@ -278,11 +303,15 @@ public final class Parallel implements AutoCloseable {
      * dead run wrote to shared arrays or files stays.
      */
     public Parallel retries(int times) {
+        this.retries = checkRetries(times);
+        return this;
+    }
+
+    static int checkRetries(int times) {
         if (times < 0) {
             throw new IllegalArgumentException("retries = " + times + "; use 0 (the default) or more");
         }
-        this.retries = times;
-        return this;
+        return times;
     }
 
     /**
@@ -292,6 +321,7 @@ public final class Parallel implements AutoCloseable {
      */
     public Parallel initializer(Init<?> init) {
         this.initializer = Objects.requireNonNull(init, "initializer");
+        this.initializerKey = java.util.UUID.randomUUID().toString();
         return this;
     }
 
@@ -315,17 +345,28 @@ public final class Parallel implements AutoCloseable {
 
     /** Progress lines on stderr: 0 (default) none, higher levels more often. */
     public Parallel verbose(int level) {
-        this.verbose = level;
+        this.verbose = checkVerbose(level);
         return this;
+    }
+
+    static int checkVerbose(int level) {
+        if (level < 0) {
+            throw new IllegalArgumentException("verbose = " + level + "; use 0 (quiet, the default) or more");
+        }
+        return level;
     }
 
     /** Tasks per batch; 0 (the default) sizes batches automatically. */
     public Parallel batchSize(int tasks) {
+        this.batchSize = checkBatchSize(tasks);
+        return this;
+    }
+
+    static int checkBatchSize(int tasks) {
         if (tasks < 0) {
             throw new IllegalArgumentException("batchSize = " + tasks + "; use a positive size, or 0 for automatic");
         }
-        this.batchSize = tasks;
-        return this;
+        return tasks;
     }
 
     /** How many batches may be dispatched ahead of the results (default 2 × nJobs). */
@@ -339,11 +380,15 @@ public final class Parallel implements AutoCloseable {
 
     /** The workers' maximum heap, as -Xmx takes it ("512m", "4g"). */
     public Parallel workerHeap(String xmx) {
+        this.workerHeap = checkHeap(xmx);
+        return this;
+    }
+
+    static String checkHeap(String xmx) {
         if (xmx != null && !xmx.matches("\\d+[kKmMgGtT]?")) {
             throw new IllegalArgumentException("workerHeap(\"" + xmx + "\") is not a heap size; use e.g. \"512m\" or \"4g\"");
         }
-        this.workerHeap = xmx;
-        return this;
+        return xmx;
     }
 
     /** A system property set in every worker JVM. */

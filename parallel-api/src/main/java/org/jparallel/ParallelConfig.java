@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -45,6 +46,9 @@ public final class ParallelConfig implements AutoCloseable {
     private Integer batchSize;
     private String workerHeap;
     private Integer retries;
+    private Init<?> initializer;
+    /** Tasks of every Parallel of this block share the initializer's state: one per worker JVM. */
+    private final String initializerKey = java.util.UUID.randomUUID().toString();
     private boolean closed;
 
     private ParallelConfig() {
@@ -83,32 +87,45 @@ public final class ParallelConfig implements AutoCloseable {
     }
 
     public ParallelConfig mmapMode(MmapMode mode) {
-        this.mmapMode = Objects.requireNonNull(mode, "mmapMode");
+        this.mmapMode = Parallel.checkMmapMode(mode);
         return this;
     }
 
     public ParallelConfig timeout(Duration perTask) {
-        this.timeout = perTask;
+        this.timeout = Parallel.checkTimeout(perTask);
         return this;
     }
 
     public ParallelConfig verbose(int level) {
+        Parallel.checkVerbose(level);
         this.verbose = level;
         return this;
     }
 
     public ParallelConfig batchSize(int tasks) {
+        Parallel.checkBatchSize(tasks);
         this.batchSize = tasks;
         return this;
     }
 
     public ParallelConfig workerHeap(String xmx) {
+        Parallel.checkHeap(xmx);
         this.workerHeap = xmx;
         return this;
     }
 
     public ParallelConfig retries(int times) {
-        this.retries = times;
+        this.retries = Parallel.checkRetries(times);
+        return this;
+    }
+
+    /**
+     * An initializer for every {@code Parallel} of the block (joblib's
+     * {@code parallel_config(initializer=...)}): its state is made once per worker JVM and shared
+     * by the tasks of all of them, reached with {@link Parallel#workerState()}.
+     */
+    public ParallelConfig initializer(Init<?> init) {
+        this.initializer = Objects.requireNonNull(init, "initializer");
         return this;
     }
 
@@ -189,5 +206,10 @@ public final class ParallelConfig implements AutoCloseable {
 
     Integer retries() {
         return retries;
+    }
+
+    /** The block's initializer and the key its state is kept under, or null. */
+    Map.Entry<String, Init<?>> initializer() {
+        return initializer == null ? null : Map.entry(initializerKey, initializer);
     }
 }

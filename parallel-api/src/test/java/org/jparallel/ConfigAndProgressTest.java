@@ -92,8 +92,9 @@ class ConfigAndProgressTest {
         }
         List<String> lines = err.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         assertTrue(lines.size() >= 20, lines.toString());
-        assertTrue(lines.stream().allMatch(l -> l.matches("\\[jparallel] Done \\d+ out of 200 \\| elapsed \\d+\\.\\ds"
+        assertTrue(lines.stream().allMatch(l -> l.matches("\\[jparallel] Done [ \\d]{3} out of 200 \\| elapsed \\d+\\.\\ds"
                 + "( \\| remaining \\d+\\.\\ds)?")), lines.toString());
+        assertEquals("[jparallel] Done  10 out of 200", lines.get(0).substring(0, 31), "counts padded to the total's width");
         assertEquals("[jparallel] Done 200 out of 200", lines.get(lines.size() - 1).substring(0, 31));
     }
 }

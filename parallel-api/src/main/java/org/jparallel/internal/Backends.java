@@ -5,26 +5,57 @@ import org.jparallel.spi.BackendProvider;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 
+import org.jparallel.spi.WorkerOptions;
+
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Picks the executor of a call: in-process backends here, PROCESSES through {@link ServiceLoader}. */
 public final class Backends {
     /** Set in worker JVMs: a nested call there runs in the worker's thread instead of starting JVMs. */
     public static final String IN_WORKER_PROPERTY = "jparallel.worker";
 
+    private static final System.Logger LOG = System.getLogger("org.jparallel");
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static volatile BackendProvider processes;
 
     private Backends() {
     }
 
     public static CallExecutor begin(Backend backend, CallSpec spec) {
-        if (backend == Backend.SEQUENTIAL || spec.nJobs() == 1 || (backend == Backend.PROCESSES && inWorker())) {
-            return new InlineExecutor(spec.function());
+        Nesting.checkNewCall();
+        String inProcess = backend == Backend.SEQUENTIAL ? "backend SEQUENTIAL"
+                : backend == Backend.THREADS ? "backend THREADS"
+                : inWorker() ? "a call nested in a worker, which runs in the worker's thread"
+                : spec.nJobs() == 1 ? "nJobs = 1, which runs in the calling thread"
+                : null;
+        if (inProcess == null) {
+            return processes().begin(spec);
         }
-        if (backend == Backend.THREADS) {
-            return new ThreadExecutor(spec.function(), spec.nJobs());
+        warnWhatInProcessCannotHonour(spec, inProcess);
+        // As joblib's: a THREADS call inside a task inside a task runs inline, or a recursive task
+        // would start threads exponentially in the depth before reaching the nesting limit.
+        if (backend == Backend.THREADS && spec.nJobs() > 1 && Nesting.depth() < 2) {
+            return new ThreadExecutor(spec.function(), spec.nJobs(), spec.timeout());
         }
-        return processes().begin(spec);
+        return new InlineExecutor(spec.function(), spec.timeout());
+    }
+
+    /**
+     * Retries and worker options are about worker JVMs; where tasks run in this JVM they cannot
+     * apply. Said once per JVM and setting, as a warning of the logger "org.jparallel".
+     */
+    private static void warnWhatInProcessCannotHonour(CallSpec spec, String where) {
+        if (spec.retries() > 0 && WARNED.add("retries " + where)) {
+            LOG.log(System.Logger.Level.WARNING, "jparallel: retries(" + spec.retries() + ") has no effect with "
+                    + where + ": retries run again a task whose worker JVM died, and no worker JVM runs these"
+                    + " tasks (a task that throws is never retried); use backend PROCESSES with nJobs > 1 for them");
+        }
+        if (!spec.workers().equals(WorkerOptions.defaults()) && WARNED.add("workers " + where)) {
+            LOG.log(System.Logger.Level.WARNING, "jparallel: workerHeap, workerProperty, workerJvmOptions and"
+                    + " idleTimeout have no effect with " + where + ": no worker JVM is started");
+        }
     }
 
     public static boolean inWorker() {

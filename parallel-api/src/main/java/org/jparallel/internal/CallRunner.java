@@ -132,7 +132,7 @@ public final class CallRunner implements Iterator<Object>, AutoCloseable {
         close();
         Throwable failure = outcome.failure();
         if (!(failure instanceof WorkerDiedException || failure instanceof TaskTimeoutException
-                || failure instanceof CancellationException)) {
+                || failure instanceof CancellationException || failure instanceof Nesting.TooDeep)) {
             failure.addSuppressed(new TaskFailure(
                     "task " + outcome.failedIndex() + " failed in " + outcome.where(), outcome.failedIndex()));
         }

@@ -7,7 +7,8 @@ import java.io.PrintStream;
  * <ul>
  *   <li>{@code verbose(level)}: joblib-style lines, level 1 at most every 2 s, level 5 every 0.4 s,
  *       10 and above after every batch:
- *       {@code [jparallel] Done 40 out of 200 | elapsed 1.2s | remaining 4.8s}</li>
+ *       {@code [jparallel] Done  40 out of 200 | elapsed 1.2s | remaining 4.8s}, the count padded to
+ *       the width of the total</li>
  *   <li>A bar with rate and ETA, when stderr is a terminal, the number of tasks is known and the call
  *       has run for a second: {@code [jparallel] [#######-------------]  40/200  33.1 tasks/s  ETA 4.8s}.
  *       It is redrawn at most ten times a second and erased when the call ends.</li>
@@ -63,9 +64,11 @@ public final class Progress {
 
     private void printLine(long now) {
         double elapsed = (now - start) / 1e9;
-        StringBuilder line = new StringBuilder("[jparallel] Done ").append(done);
-        if (total >= 0) {
-            line.append(" out of ").append(total);
+        StringBuilder line = new StringBuilder("[jparallel] Done ");
+        if (total >= 0) {   // counts padded to the total's width, so that a column of lines reads as a table
+            line.append(String.format("%" + Long.toString(total).length() + "d", done)).append(" out of ").append(total);
+        } else {
+            line.append(done);
         }
         line.append(String.format(" | elapsed %.1fs", elapsed));
         if (total > 0 && done > 0 && done < total) {

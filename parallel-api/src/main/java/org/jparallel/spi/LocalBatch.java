@@ -1,5 +1,7 @@
 package org.jparallel.spi;
 
+import org.jparallel.internal.Nesting;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -23,17 +25,22 @@ public final class LocalBatch {
         long start = System.nanoTime();
         List<Object> results = new ArrayList<>(batch.size());
         long index = batch.firstIndex();
-        for (Object arg : batch.args()) {
-            if (cancelled.getAsBoolean()) {
-                return BatchOutcome.failure(batch, new CancellationException("call cancelled"), index, where);
+        Nesting.enter();
+        try {
+            for (Object arg : batch.args()) {
+                if (cancelled.getAsBoolean()) {
+                    return BatchOutcome.failure(batch, new CancellationException("call cancelled"), index, where);
+                }
+                starting.accept(index);
+                try {
+                    results.add(fn.apply(arg));
+                } catch (Throwable t) {
+                    return BatchOutcome.failure(batch, t, index, where);
+                }
+                index++;
             }
-            starting.accept(index);
-            try {
-                results.add(fn.apply(arg));
-            } catch (Throwable t) {
-                return BatchOutcome.failure(batch, t, index, where);
-            }
-            index++;
+        } finally {
+            Nesting.exit();
         }
         return BatchOutcome.success(batch, results, where, System.nanoTime() - start);
     }

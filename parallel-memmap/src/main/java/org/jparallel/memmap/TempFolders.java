@@ -276,6 +276,28 @@ public final class TempFolders {
         }
     }
 
+    /**
+     * Deletes the folders in {@code bases} of process {@code pid} if it is dead: a pool calls this
+     * for a worker that died without removing its own (killed, or out of memory).
+     */
+    public static void removeFoldersOfDeadProcess(long pid, Collection<Path> bases) {
+        for (Path base : bases) {
+            if (!Files.isDirectory(base)) {
+                continue;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(base, PREFIX + pid + "-*")) {
+                for (Path entry : entries) {
+                    Optional<Owner> owner = ownerOf(entry);
+                    if (owner.isPresent() && owner.get().pid() == pid && !owner.get().isAlive()) {
+                        deleteNow(entry);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + base, e);
+            }
+        }
+    }
+
     /** The owner encoded in a {@code jparallel-<pid>-<startMillis>-...} name, empty for any other name. */
     public static Optional<Owner> ownerOf(Path folder) {
         Path name = folder.getFileName();
@@ -354,6 +376,14 @@ public final class TempFolders {
         if (SWEPT_BASES.add(base.toAbsolutePath().normalize())) {
             sweepStale(base);
         }
+    }
+
+    /**
+     * Deletes every folder this JVM created and did not delete yet, now: what the shutdown hook
+     * does, for a process about to end with {@code Runtime.halt}, which runs no hook.
+     */
+    public static void deleteAllNow() {
+        deleteAllAtExit();
     }
 
     private static void deleteAllAtExit() {

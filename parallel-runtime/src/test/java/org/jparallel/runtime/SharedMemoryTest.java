@@ -314,4 +314,28 @@ class SharedMemoryTest {
             }
         });
     }
+    @Test
+    void aTaskThatReturnsItsDumpedArgumentOrAViewOfItGivesAnArrayThatOutlivesTheCall() {
+        DoubleMatrix m = heapMatrix(64, 4096);   // 2 MiB: dumped
+        List<SharedArray> back = Parallel.of(2).map(delayed((Integer i) -> i == 0 ? (SharedArray) m : m.row(5)), List.of(0, 1));
+        DoubleMatrix whole = (DoubleMatrix) back.get(0);
+        DoubleArray row = (DoubleArray) back.get(1);
+        assertEquals(m.row(5).sum(), row.sum(), 1e-9);
+        assertEquals(m.row(63).sum(), whole.row(63).sum(), 1e-9);
+        // The call's dump is gone; what came back stays valid, and can be sent to another call.
+        List<Double> again = Parallel.of(2).map(delayed((Integer r) -> whole.row(r).sum() + row.get(r)), List.of(5, 6));
+        assertEquals(m.row(5).sum() + m.get(5, 5), again.get(0), 1e-9);
+        assertEquals(m.row(6).sum() + m.get(5, 6), again.get(1), 1e-9);
+    }
+
+    @Test
+    void mmapModeWriteIsAcceptedForArgumentsAsJoblibDoesAndMapsTheDumpWritable() {
+        DoubleMatrix m = heapMatrix(64, 4096);
+        List<Double> sums = Parallel.of(2).mmapMode(MmapMode.WRITE).map(delayed((Integer r) -> {
+            m.set(r, 0, 1000.0);   // lands in the call's dump, not in the caller's heap array
+            return m.row(r).sum();
+        }), List.of(0, 1));
+        assertEquals(heapMatrix(64, 4096).row(1).sum() - 1 + 1000.0, sums.get(1), 1e-6);
+        assertEquals(1.0, m.get(1, 0), "the caller's heap array is unchanged, as joblib's is");
+    }
 }

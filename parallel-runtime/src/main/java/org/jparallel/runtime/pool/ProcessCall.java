@@ -193,6 +193,13 @@ final class ProcessCall implements CallExecutor {
         return out.toBytes();
     }
 
+    static byte[] revokePayload(long callId, long firstIndex) {
+        Output out = new Output(16);
+        out.writeLong(callId);
+        out.writeLong(firstIndex);
+        return out.toBytes();
+    }
+
     static byte[] forgetPayload(long callId, List<Path> files) {
         Output out = new Output(256, -1);
         out.writeLong(callId);
@@ -227,6 +234,12 @@ final class ProcessCall implements CallExecutor {
         } catch (RuntimeException e) {
             // No room, no folder or a failed write for a dump is the machine's problem, not the argument's.
             for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.nio.channels.ClosedByInterruptException) {
+                    CancellationException interrupted = new CancellationException("the calling thread was"
+                            + " interrupted while it wrote " + what + " to the temp folder; the call was cancelled");
+                    interrupted.initCause(e);
+                    throw interrupted;
+                }
                 if (c instanceof java.io.UncheckedIOException io) {
                     throw new IllegalStateException("cannot send " + what + " to a worker: " + io.getMessage()
                             + ": " + io.getCause().getMessage(), e);
@@ -260,6 +273,7 @@ final class ProcessCall implements CallExecutor {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(spec.userLoader());
         kryo.getContext().put(SharedArraySerializer.ADOPT_FOREIGN, Boolean.TRUE);
+        kryo.getContext().put(DumpContext.KEY, dumps);   // a result that is one of our dumps is adopted too
         try {
             @SuppressWarnings("unchecked")
             List<Object> results = (List<Object>) kryo.readClassAndObject(in);
@@ -270,6 +284,7 @@ final class ProcessCall implements CallExecutor {
                     d.batch().firstIndex(), d.worker().toString());
         } finally {
             kryo.getContext().remove(SharedArraySerializer.ADOPT_FOREIGN);
+            kryo.getContext().remove(DumpContext.KEY);
             kryo.reset();
         }
     }

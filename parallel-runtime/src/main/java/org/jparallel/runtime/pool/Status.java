@@ -4,6 +4,8 @@ import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.MmapMode;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,25 +22,26 @@ import java.nio.file.Path;
  */
 public final class Status {
     private final LongArray slots;
+    private final Path file;
 
-    private Status(LongArray slots) {
+    private Status(LongArray slots, Path file) {
         this.slots = slots;
+        this.file = file;
     }
 
-    /** A new, idle status in the temp folder (parent side). */
-    static Status create() {
-        LongArray slots = Memmap.longs(4);
-        slots.setVolatile(0, -1);
-        return new Status(slots);
+    /** A new, idle status in {@code file}, in the pool's folder, which goes with the pool (parent side). */
+    static Status create(Path file) {
+        Memmap.dump(LongArray.of(-1, 0, 0, 0), file);
+        return open(file);
     }
 
     /** The status file the parent created (worker side). */
     public static Status open(Path file) {
-        return new Status(Memmap.loadLongs(file, MmapMode.READ_WRITE));
+        return new Status(Memmap.loadLongs(file, MmapMode.READ_WRITE), file);
     }
 
     Path file() {
-        return slots.handle().orElseThrow().file();
+        return file;
     }
 
     public void starting(long callId, long taskIndex) {
@@ -76,7 +79,12 @@ public final class Status {
         return slots.getVolatile(3) == 1;
     }
 
+    /** Deletes the file; the mapping goes when the GC collects it. */
     void delete() {
-        slots.close();
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the pool's folder goes at shutdown with whatever is left in it
+        }
     }
 }

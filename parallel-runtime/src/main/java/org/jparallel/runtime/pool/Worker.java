@@ -27,6 +27,8 @@ final class Worker {
     long functionOfCall = -1;
     /** Pool lock. */
     boolean retiring;
+    /** The queued batch the pool asked this worker to give back, until it answers. Pool lock. */
+    Assignment revoking;
     /** Why the pool killed it (a timeout), so that its death is reported as that. Pool lock. */
     Kill kill;
 

@@ -29,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A pool of worker JVMs started with the same {@link WorkerOptions}, shared by every call of this
@@ -44,12 +46,17 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Security.</b> Workers connect to a Unix domain socket in a folder of mode 0700 and must
  * present the random token the pool wrote to their stdin, which only the pool holds.
  *
+ * <p><b>Taking back.</b> A batch queued behind one whose task turns out long (over
+ * {@link #REVOKE_AFTER_NANOS}) is asked back; the worker gives it back if it has not started it,
+ * and it goes to the next free worker, so that fast results never wait behind a slow task.
+ *
  * <p><b>Death.</b> A worker's reader thread sees its channel close: the batch it ran fails with
  * {@link WorkerDiedException} naming the task (read from the worker's {@link Status}) and how the
  * process ended; batches queued behind it go back to the queue; a replacement starts.
  *
  * <p>State is guarded by {@code this}; frames are sent outside the lock, in order, from each
- * worker's outbox.
+ * worker's outbox, and only by the pool's own threads: an interrupt closes the channel its thread
+ * writes to, and a caller's thread may be interrupted at any time (see {@link #flushAll}).
  */
 final class WorkerPool {
     static final int PIPELINE = 2;
@@ -57,6 +64,8 @@ final class WorkerPool {
     /** A cancelled task that ignores its interrupt this long is stopped by killing its worker. */
     private static final long CANCEL_GRACE_NANOS = 500_000_000L;
     private static final long START_TIMEOUT_NANOS = 60_000_000_000L;
+    /** A task running longer than a whole automatic batch is meant to (BatchSizer's 20 ms) is long. */
+    static final long REVOKE_AFTER_NANOS = 20_000_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WorkerOptions options;
@@ -64,12 +73,17 @@ final class WorkerPool {
     private final Path socketPath;
     private final ServerSocketChannel server;
     private final ScheduledExecutorService ticker;
+    /** Sends what callers' threads queued; see {@link #flushAll}. */
+    private final ExecutorService sender;
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
 
     private final List<Worker> workers = new ArrayList<>();
     private final Map<String, Worker> starting = new HashMap<>();
     private final ArrayDeque<Worker.Assignment> pending = new ArrayDeque<>();
     private final Set<ProcessCall> activeCalls = new LinkedHashSet<>();
     private final Map<Worker, ConcurrentLinkedQueue<Outgoing>> outboxes = new HashMap<>();
+    /** Workers that died since no call was active: their folders go when no call can read their results. */
+    private final List<Long> deadWorkers = new ArrayList<>();
     private int target;
     private int nextWorkerId;
     private long idleSinceNanos = System.nanoTime();
@@ -92,6 +106,7 @@ final class WorkerPool {
         }
         daemon("jparallel-acceptor", this::acceptLoop).start();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon("jparallel-watchdog", r));
+        sender = Executors.newSingleThreadExecutor(r -> daemon("jparallel-sender", r));
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -137,6 +152,7 @@ final class WorkerPool {
     }
 
     void end(ProcessCall call, List<Path> files) {
+        List<Long> dead = List.of();
         synchronized (this) {
             activeCalls.remove(call);
             pending.removeIf(a -> a.call() == call);
@@ -145,6 +161,8 @@ final class WorkerPool {
                 if (lastLaunch != null) {
                     lastLaunch.trainArchiveInBackground();   // idle now: the training run slows no call
                 }
+                dead = new ArrayList<>(deadWorkers);
+                deadWorkers.clear();
             }
             byte[] forget = ProcessCall.forgetPayload(call.id(), files);
             for (Worker w : workers) {
@@ -152,6 +170,21 @@ final class WorkerPool {
             }
         }
         flushAll();
+        removeFoldersOf(dead);
+    }
+
+    /**
+     * Removes what dead workers' tasks allocated (a killed JVM runs no clean-up). Only once no call
+     * is active: an array a worker returned lives in its folder until the caller has read it.
+     */
+    private static void removeFoldersOf(List<Long> deadPids) {
+        for (long pid : deadPids) {
+            try {
+                TempFolders.removeFoldersOfDeadProcess(pid, ProcessCall.defaultTempBases());
+            } catch (RuntimeException e) {
+                // best effort: the janitor of the next JVM that uses the folder removes it
+            }
+        }
     }
 
     // ---------------------------------------------------------------- dispatch
@@ -206,7 +239,27 @@ final class WorkerPool {
         return outboxes.computeIfAbsent(w, k -> new ConcurrentLinkedQueue<>());
     }
 
+    /**
+     * Sends every worker's outbox. On a pool thread (a reader, the watchdog, the sender), now; on
+     * any other thread, by the sender: an interrupt of a caller's thread in the middle of a write
+     * would close the worker's channel, and the worker would die of it.
+     */
     private void flushAll() {
+        if (Thread.currentThread() instanceof PoolThread) {
+            flushAllNow();
+        } else if (flushQueued.compareAndSet(false, true)) {
+            try {
+                sender.execute(() -> {
+                    flushQueued.set(false);   // before sending: frames queued from now on get a new run
+                    flushAllNow();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                flushQueued.set(false);   // the pool was shut down: nothing is sent any more
+            }
+        }
+    }
+
+    private void flushAllNow() {
         List<Worker> ready;
         synchronized (this) {
             ready = new ArrayList<>(workers);
@@ -240,7 +293,8 @@ final class WorkerPool {
 
     private void spawn(ClassLoader userLoader) {
         String token = HexFormat.of().formatHex(randomBytes());
-        Status status = Status.create();
+        int id = ++nextWorkerId;
+        Status status = Status.create(folder.resolve("status-" + id + ".npy"));
         ProcessBuilder builder = new ProcessBuilder();
         int threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, target));
         WorkerLauncher.Launch launch = WorkerLauncher.command(options, userLoader, socketPath, status.file(),
@@ -259,7 +313,6 @@ final class WorkerPool {
         } catch (IOException e) {
             // The JVM exited at once (a bad option): exitedBeforeHello reports it.
         }
-        int id = ++nextWorkerId;
         OutputPump out = new OutputPump(process.getInputStream(), () -> System.out);
         OutputPump err = new OutputPump(process.getErrorStream(), () -> System.err);
         Worker w = new Worker(id, token, process, status, out, err);
@@ -314,6 +367,8 @@ final class WorkerPool {
                 Frame frame = channel.read();
                 if (frame.type() == Frame.CLASS_REQUEST) {
                     answerClassRequest(w, frame);
+                } else if (frame.type() == Frame.REVOKED) {
+                    revoked(w, frame);
                 } else {
                     completed(w, frame);
                 }
@@ -335,10 +390,33 @@ final class WorkerPool {
         w.channel.write(Frame.CLASS_BYTES, ClassServer.classBytes(call, name));
     }
 
+    /** A worker gave back a batch it had not started: it goes to the front of the queue. */
+    private void revoked(Worker w, Frame frame) {
+        Input in = new Input(frame.payload());
+        long callId = in.readLong();
+        long firstIndex = in.readLong();
+        synchronized (this) {
+            for (Worker.Assignment a : w.inFlight) {
+                if (a.call().id() == callId && a.batch().firstIndex() == firstIndex) {
+                    w.inFlight.remove(a);
+                    a.call().using(w, -1);
+                    pending.addFirst(a);
+                    break;
+                }
+            }
+            w.revoking = null;
+            w.functionOfCall = -1;   // the batch may have carried the function: send it again
+        }
+        dispatch();
+    }
+
     private void completed(Worker w, Frame frame) {
         Worker.Assignment done;
         synchronized (this) {
             done = w.inFlight.poll();
+            if (done != null && done == w.revoking) {
+                w.revoking = null;   // it had started: nothing comes back but its outcome
+            }
             if (done != null) {
                 done.call().using(w, -1);
                 done.call().ranBatch(frame);
@@ -359,9 +437,14 @@ final class WorkerPool {
         int exit = awaitExit(w.process);
         Worker.Assignment failed = null;
         Worker.Kill kill;
+        boolean noCallToRead;
         synchronized (this) {
             workers.remove(w);
             outboxes.remove(w);
+            noCallToRead = activeCalls.isEmpty();
+            if (!noCallToRead) {
+                deadWorkers.add(w.pid());   // its folders go when the calls that may read its results end
+            }
             kill = w.kill;
             List<Worker.Assignment> lost = new ArrayList<>(w.inFlight);
             w.inFlight.clear();
@@ -397,6 +480,9 @@ final class WorkerPool {
                     BatchOutcome.failure(failed.batch(), failure, index, w.toString())));
         }
         w.status.delete();
+        if (noCallToRead) {
+            removeFoldersOf(List.of(w.pid()));
+        }
         dispatch();
     }
 
@@ -474,12 +560,19 @@ final class WorkerPool {
     /** Timeouts, cancelled tasks that do not stop, workers that never say hello, the idle timeout. */
     private void tick() {
         List<Process> toKill = new ArrayList<>();
+        boolean revoked = false;
         synchronized (this) {
             long now = System.nanoTime();
             for (Worker w : workers) {
                 Worker.Assignment head = w.inFlight.peek();
                 if (head == null || w.kill != null || w.status.runningCall() != head.call().id()) {
                     continue;
+                }
+                if (w.inFlight.size() > 1 && w.revoking == null && w.status.runningForNanos() > REVOKE_AFTER_NANOS) {
+                    w.revoking = w.inFlight.peekLast();
+                    outbox(w).add(new Outgoing(Frame.REVOKE,
+                            ProcessCall.revokePayload(w.revoking.call().id(), w.revoking.batch().firstIndex())));
+                    revoked = true;
                 }
                 long ran = now - w.status.runningSinceNanos();
                 Duration timeout = head.call().timeout();
@@ -503,6 +596,9 @@ final class WorkerPool {
             }
         }
         toKill.forEach(Process::destroyForcibly);
+        if (revoked) {
+            flushAll();
+        }
     }
 
     /** Asks idle workers beyond {@code keep} to exit. */
@@ -541,6 +637,7 @@ final class WorkerPool {
             pending.clear();
         }
         ticker.shutdownNow();
+        sender.shutdownNow();
         try {
             server.close();
         } catch (IOException ignored) {
@@ -549,9 +646,16 @@ final class WorkerPool {
         for (Process p : processes) {
             p.destroy();
         }
+        List<Long> dead;
+        synchronized (this) {
+            dead = new ArrayList<>(deadWorkers);
+            deadWorkers.clear();
+        }
         for (Process p : processes) {
             awaitExit(p);
+            dead.add(p.pid());
         }
+        removeFoldersOf(dead);   // a busy worker stopped by SIGTERM, or killed after it, may leave its own
         IllegalStateException why = new IllegalStateException("the workers were shut down during the call");
         for (Worker.Assignment a : failed) {
             a.call().deliver(new Delivery(null, a.batch(), null,
@@ -573,9 +677,16 @@ final class WorkerPool {
     }
 
     private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
+        Thread t = new PoolThread(name, r);
         t.setDaemon(true);
         return t;
+    }
+
+    /** A thread of the pool's own, which nothing interrupts: it may write to workers' channels. */
+    private static final class PoolThread extends Thread {
+        PoolThread(String name, Runnable r) {
+            super(r, name);
+        }
     }
 
     /** A frame waiting in a worker's outbox: its type and the parts of its payload. */

@@ -63,6 +63,11 @@ public final class DumpContext {
         return inputMode;
     }
 
+    /** Whether {@code file} is one of this call's dumps, which go when the call ends. */
+    public synchronized boolean wrote(Path file) {
+        return files.contains(file);
+    }
+
     /** The files written so far (workers are told to forget their mappings of them). */
     public synchronized List<Path> files() {
         return List.copyOf(files);

@@ -25,7 +25,11 @@ import java.util.Optional;
 public final class SharedArraySerializer extends Serializer<SharedArray> {
     /** Context key of a {@code List<Object>} that collects the mapped arrays written (worker side). */
     public static final Object SENT_MAPPED = new Object();
-    /** Context key: present while reading results in the caller, where foreign files are adopted. */
+    /**
+     * Context key: present while reading results in the caller, where files that are about to go
+     * are adopted: a worker's, and the call's own dumps (a task that returns its argument, or a view
+     * of it).
+     */
     public static final Object ADOPT_FOREIGN = new Object();
 
     private static final byte INLINE = 0;
@@ -61,8 +65,9 @@ public final class SharedArraySerializer extends Serializer<SharedArray> {
     public SharedArray read(Kryo kryo, Input in, Class<? extends SharedArray> type) {
         if (in.readByte() == MAPPED) {
             Handle handle = readHandle(in);
-            return kryo.getContext().containsKey(ADOPT_FOREIGN) && !ownedByThisJvm(handle)
-                    ? Memmap.adopt(handle) : Memmap.open(handle);
+            DumpContext call = (DumpContext) kryo.getContext().get(DumpContext.KEY);
+            boolean goesSoon = !ownedByThisJvm(handle) || (call != null && call.wrote(handle.file()));
+            return kryo.getContext().containsKey(ADOPT_FOREIGN) && goesSoon ? Memmap.adopt(handle) : Memmap.open(handle);
         }
         DType dtype = DType.valueOf(in.readString());
         return ArrayBytes.read(dtype, readShape(in), in);

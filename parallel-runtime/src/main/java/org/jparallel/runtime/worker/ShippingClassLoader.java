@@ -6,15 +6,12 @@ import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Channel;
 import org.jparallel.runtime.wire.Frame;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Loads, in a worker, the classes that exist only in the caller: JShell snippets, classes of an
@@ -38,15 +35,17 @@ final class ShippingClassLoader extends ClassLoader {
     }
 
     private final Channel channel;
+    private final TaskInterrupts interrupts;
     /** The call whose function's loader the parent should ask; a loader that shipped nothing is reused. */
     private volatile long callId;
     /** Requests waiting for the parent, by class name; shared, as an older call's loader may still ask. */
     private static final Map<String, CompletableFuture<Frame>> REPLIES = new ConcurrentHashMap<>();
     private volatile boolean shippedAny;
 
-    ShippingClassLoader(ClassLoader parent, Channel channel, long callId) {
+    ShippingClassLoader(ClassLoader parent, Channel channel, TaskInterrupts interrupts, long callId) {
         super("jparallel-shipped", parent);
         this.channel = channel;
+        this.interrupts = interrupts;
         this.callId = callId;
     }
 
@@ -86,19 +85,27 @@ final class ShippingClassLoader extends ClassLoader {
         return type;
     }
 
+    /**
+     * Asks the parent for a class. A task may load classes as it runs: the request is made with
+     * interrupts held back, as a cancellation's interrupt would close the channel mid-write.
+     */
     private Frame request(String name) throws ClassNotFoundException {
         CompletableFuture<Frame> reply = REPLIES.computeIfAbsent(name, n -> new CompletableFuture<>());
+        Frame[] answer = new Frame[1];
         try {
             Output out = new Output(64, -1);
             out.writeLong(callId);
             out.writeString(name);
-            channel.write(Frame.CLASS_REQUEST, out.getBuffer(), out.position());
-            return reply.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            throw new ClassNotFoundException(name + ": the caller did not send it (" + e + ")", e);
+            interrupts.uninterruptibly(() -> {
+                channel.write(Frame.CLASS_REQUEST, out.getBuffer(), out.position());
+                answer[0] = reply.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            });
+            return answer[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClassNotFoundException(name + ": interrupted while waiting for the caller", e);
+        } catch (Exception e) {   // the channel broke, or no answer came in time
+            throw new ClassNotFoundException(name + ": the caller did not send it (" + e + ")", e);
         } finally {
             REPLIES.remove(name, reply);
         }

@@ -42,7 +42,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Threads: <b>lifeline</b> blocks on stdin, whose only writer is the parent: end of file means
  * the parent died (SIGKILL included), and the worker removes the parent's temp folders and halts
  * within milliseconds. <b>reader</b> takes frames off the channel, so a CANCEL is seen while a
- * task runs. <b>main</b> runs batches one after the other and sends their outcomes.
+ * task runs. <b>main</b> runs batches one after the other and sends their outcomes. A CANCEL
+ * interrupts main only while it runs tasks ({@link TaskInterrupts}): an interrupt during its
+ * channel I/O would close the channel and kill the worker.
  */
 public final class WorkerMain {
     private static final int EXIT_OUT_OF_MEMORY = 3;
@@ -60,8 +62,7 @@ public final class WorkerMain {
     private final LinkedBlockingQueue<Frame> batches = new LinkedBlockingQueue<>();
     private final Set<Long> cancelledCalls = ConcurrentHashMap.newKeySet();
     private final Output output = new Output(64 * 1024, -1);
-    private volatile long runningCall = -1;
-    private volatile Thread runner;
+    private final TaskInterrupts interrupts = new TaskInterrupts();
     private volatile Fn<Object, Object> function;
     private volatile long functionOfCall = -1;
     /**
@@ -151,14 +152,14 @@ public final class WorkerMain {
      * Whichever of the two sees the end first does this.
      */
     private static synchronized void parentGone() {
-        if (!new TempFolders.Owner(parentPid, parentStart).isAlive()) {
-            try {
+        try {
+            if (!new TempFolders.Owner(parentPid, parentStart).isAlive()) {
                 TempFolders.removeFoldersOwnedBy(parentPid, parentStart, parentBases);
-            } catch (RuntimeException e) {
-                // best effort: the next start's janitor removes what is left
             }
+        } catch (RuntimeException e) {
+            // best effort: the next start's janitor removes what is left
         }
-        Runtime.getRuntime().halt(0);
+        exit();
     }
 
     private static void outOfMemory(Status status, Throwable e) {
@@ -175,8 +176,9 @@ public final class WorkerMain {
                         case Frame.BATCH -> batches.add(frame);
                         case Frame.CANCEL -> cancel(new Input(frame.payload()).readLong());
                         case Frame.FORGET -> forget(frame.payload());
-                        case Frame.EXIT -> Runtime.getRuntime().halt(0);
+                        case Frame.EXIT -> exit();
                         case Frame.CLASS_BYTES -> ShippingClassLoader.answer(frame);
+                        case Frame.REVOKE -> revoke(frame.payload());
                         default -> throw new IOException("unknown frame type " + frame.type());
                     }
                 }
@@ -190,10 +192,30 @@ public final class WorkerMain {
 
     private void cancel(long callId) {
         cancelledCalls.add(callId);
-        Thread current = runner;
-        if (runningCall == callId && current != null) {
-            current.interrupt();   // a task that waits or sleeps stops now; a busy one at its next check
+        interrupts.interrupt(callId);   // a task that waits or sleeps stops now; a busy one at its next check
+    }
+
+    /**
+     * The parent takes back a batch queued behind one that turned out long, for an idle worker;
+     * a batch that has started already runs to its end as usual.
+     */
+    private void revoke(byte[] payload) throws IOException {
+        Input in = new Input(payload);
+        long callId = in.readLong();
+        long firstIndex = in.readLong();
+        boolean removed = batches.removeIf(batch -> {
+            Input head = new Input(batch.payload(), 0, 16);
+            return head.readLong() == callId && head.readLong() == firstIndex;
+        });
+        if (removed) {
+            channel.write(Frame.REVOKED, payload, payload.length);
         }
+    }
+
+    /** The pool retires this worker: remove the folders its tasks made (halt runs no shutdown hook), then go. */
+    private static void exit() {
+        TempFolders.deleteAllNow();
+        Runtime.getRuntime().halt(0);
     }
 
     /** The parent ended a call: drop its cached mappings and the results kept for it. */
@@ -220,21 +242,19 @@ public final class WorkerMain {
         }
     }
 
-    private void runBatches() throws InterruptedException, IOException {
-        runner = Thread.currentThread();
+    private void runBatches() throws InterruptedException {
         while (true) {
             Frame frame = batches.take();
-            Thread.interrupted();   // an interrupt aimed at the previous batch must not hit this one
             Input in = new Input(frame.payload());
             long callId = in.readLong();
             long firstIndex = in.readLong();
-            runningCall = callId;
             try {
                 runBatch(callId, firstIndex, in);
             } catch (OutOfMemoryError e) {
                 outOfMemory(status, e);
+            } catch (IOException channelBroken) {
+                parentGone();   // the reader sees the same end; whichever comes first halts
             } finally {
-                runningCall = -1;
                 status.idle();
             }
         }
@@ -266,8 +286,14 @@ public final class WorkerMain {
                             + ": " + e.getMessage(), e), false);
             return;
         }
-        BatchOutcome outcome = LocalBatch.run(function, batch, () -> cancelledCalls.contains(callId),
-                index -> status.starting(callId, index), "worker pid " + ProcessHandle.current().pid());
+        BatchOutcome outcome;
+        interrupts.enter(callId);
+        try {
+            outcome = LocalBatch.run(function, batch, () -> cancelledCalls.contains(callId),
+                    index -> status.starting(callId, index), "worker pid " + ProcessHandle.current().pid());
+        } finally {
+            interrupts.exit();
+        }
         if (outcome.failure() instanceof OutOfMemoryError) {
             outOfMemory(status, outcome.failure());   // the heap may be left in pieces: let the pool replace us
         }
@@ -285,7 +311,7 @@ public final class WorkerMain {
      */
     private void useLoaderFor(long callId) {
         if (loader == null || loader.shippedAny()) {
-            loader = new ShippingClassLoader(WorkerMain.class.getClassLoader(), channel, callId);
+            loader = new ShippingClassLoader(WorkerMain.class.getClassLoader(), channel, interrupts, callId);
             kryo = new WireKryo(loader);
         } else {
             loader.serve(callId);
