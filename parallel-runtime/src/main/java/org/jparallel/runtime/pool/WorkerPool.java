@@ -405,7 +405,6 @@ final class WorkerPool {
                 }
             }
             w.revoking = null;
-            w.functionOfCall = -1;   // the batch may have carried the function: send it again
         }
         dispatch();
     }
@@ -570,6 +569,8 @@ final class WorkerPool {
                 }
                 if (w.inFlight.size() > 1 && w.revoking == null && w.status.runningForNanos() > REVOKE_AFTER_NANOS) {
                     w.revoking = w.inFlight.peekLast();
+                    // It may carry the function: until the answer, batches sent to this worker carry it too.
+                    w.functionOfCall = -1;
                     outbox(w).add(new Outgoing(Frame.REVOKE,
                             ProcessCall.revokePayload(w.revoking.call().id(), w.revoking.batch().firstIndex())));
                     revoked = true;
