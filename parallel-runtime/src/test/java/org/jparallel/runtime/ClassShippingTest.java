@@ -93,4 +93,42 @@ class ClassShippingTest {
         assertEquals(List.of("Box[value=8]", "Box[value=11]"), results.stream().map(Object::toString).toList());
         assertEquals(plugins, results.get(0).getClass().getClassLoader(), "results are the caller's classes");
     }
+    /** A task that re-asserts an interrupt (the usual idiom) and then needs a class of the caller. */
+    @Test
+    void aTaskWhoseThreadIsInterruptedCanStillLoadShippedClassesAndSeesItsInterrupt(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src/late");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("Interrupting.java"), """
+                package late;
+                import org.jparallel.Fn;
+                public class Interrupting {
+                    public static Fn<Integer, String> fn() {
+                        return i -> {
+                            Thread.currentThread().interrupt();
+                            String text = new Late(i).text();   // Late is loaded now, interrupt pending
+                            return text + " " + Thread.interrupted();
+                        };
+                    }
+                }
+                class Late {
+                    private final int x;
+                    Late(int x) { this.x = x; }
+                    String text() { return "late " + x; }
+                }
+                """);
+        Path out = Files.createDirectories(dir.resolve("classes"));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", out.toString(),
+                "-cp", System.getProperty("java.class.path"), src.resolve("Interrupting.java").toString()));
+        @SuppressWarnings("unchecked")
+        Fn<Object, Object> fn = (Fn<Object, Object>) new PluginLoader(out).loadClass("late.Interrupting")
+                .getMethod("fn").invoke(null);
+        Parallel p = Parallel.of(2).batchSize(1);
+        p.map(delayed((Integer i) -> i), List.of(1, 2));
+        List<Long> before = org.jparallel.runtime.pool.ProcessBackendProvider.workerProcesses().stream()
+                .map(ProcessHandle::pid).sorted().toList();
+
+        assertEquals(List.of("late 1 true", "late 2 true"), p.map(delayed(fn), List.of(1, 2)));
+        assertEquals(before, org.jparallel.runtime.pool.ProcessBackendProvider.workerProcesses().stream()
+                .map(ProcessHandle::pid).sorted().toList(), "no worker died of the interrupt");
+    }
 }

@@ -10,7 +10,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,17 +40,21 @@ final class ShippingClassLoader extends ClassLoader {
     }
 
     private final Channel channel;
-    private final TaskInterrupts interrupts;
+    /** Writes class requests: a thread nothing interrupts (see {@link #request}). */
+    private static final ExecutorService REQUESTS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jparallel-class-requests");
+        t.setDaemon(true);
+        return t;
+    });
     /** The call whose function's loader the parent should ask; a loader that shipped nothing is reused. */
     private volatile long callId;
     /** Requests waiting for the parent, by class name; shared, as an older call's loader may still ask. */
     private static final Map<String, CompletableFuture<Frame>> REPLIES = new ConcurrentHashMap<>();
     private volatile boolean shippedAny;
 
-    ShippingClassLoader(ClassLoader parent, Channel channel, TaskInterrupts interrupts, long callId) {
+    ShippingClassLoader(ClassLoader parent, Channel channel, long callId) {
         super("jparallel-shipped", parent);
         this.channel = channel;
-        this.interrupts = interrupts;
         this.callId = callId;
     }
 
@@ -86,28 +95,40 @@ final class ShippingClassLoader extends ClassLoader {
     }
 
     /**
-     * Asks the parent for a class. A task may load classes as it runs: the request is made with
-     * interrupts held back, as a cancellation's interrupt would close the channel mid-write.
+     * Asks the parent for a class. A task may load classes as it runs, and a task's thread may be
+     * interrupted at any moment (a cancellation, a timeout, the task itself): the request is
+     * written by a thread of its own, as an interrupt would close the channel mid-write, and the
+     * answer is awaited through interrupts, which are kept for the task to see afterwards.
      */
     private Frame request(String name) throws ClassNotFoundException {
         CompletableFuture<Frame> reply = REPLIES.computeIfAbsent(name, n -> new CompletableFuture<>());
-        Frame[] answer = new Frame[1];
-        try {
-            Output out = new Output(64, -1);
-            out.writeLong(callId);
-            out.writeString(name);
-            interrupts.uninterruptibly(() -> {
+        Output out = new Output(64, -1);
+        out.writeLong(callId);
+        out.writeString(name);
+        REQUESTS.execute(() -> {
+            try {
                 channel.write(Frame.CLASS_REQUEST, out.getBuffer(), out.position());
-                answer[0] = reply.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            });
-            return answer[0];
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClassNotFoundException(name + ": interrupted while waiting for the caller", e);
-        } catch (Exception e) {   // the channel broke, or no answer came in time
+            } catch (IOException e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REPLY_TIMEOUT_SECONDS);
+        try {
+            while (true) {
+                try {
+                    return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the class is needed all the same; the task sees the interrupt after
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {   // the channel broke, or no answer came in time
             throw new ClassNotFoundException(name + ": the caller did not send it (" + e + ")", e);
         } finally {
             REPLIES.remove(name, reply);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -311,7 +311,7 @@ public final class WorkerMain {
      */
     private void useLoaderFor(long callId) {
         if (loader == null || loader.shippedAny()) {
-            loader = new ShippingClassLoader(WorkerMain.class.getClassLoader(), channel, interrupts, callId);
+            loader = new ShippingClassLoader(WorkerMain.class.getClassLoader(), channel, callId);
             kryo = new WireKryo(loader);
         } else {
             loader.serve(callId);
