@@ -75,7 +75,7 @@ class BackendContractTest {
         }
         assertEquals(Arrays.asList(null, "x"), p.map(delayed((String s) -> s == null ? null : s), Arrays.asList(null, "x")));
         assertEquals(List.of(), p.map(delayed((Integer i) -> i), List.of()));
-        assertThrows(NullPointerException.class, () -> p.map(null, List.of(1)));
+        assertThrows(NullPointerException.class, () -> p.map((org.jparallel.Delayed<Integer, Integer>) null, List.of(1)));
         assertThrows(NullPointerException.class, () -> p.map(delayed((Integer i) -> i), null));
     }
 
@@ -134,6 +134,19 @@ class BackendContractTest {
             assertTrue(e.getMessage().startsWith("task " + e.taskIndex() + " ran"), e.getMessage());
             assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTimeoutOfACallNestedInAWorkerIsHonoured() {
+        List<String> seen = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> Parallel.of(2).map(delayed((Integer i) -> {
+            try {
+                Parallel.of(2).timeout(Duration.ofMillis(300)).map(delayed(SLEEPS_10_S), List.of(i));
+                return "no timeout";
+            } catch (TaskTimeoutException e) {
+                return e.getMessage();
+            }
+        }), range(2)));
+        assertTrue(seen.get(1).startsWith("task 0 ran longer than the timeout of 300 ms"), seen.toString());
     }
 
     @ParameterizedTest

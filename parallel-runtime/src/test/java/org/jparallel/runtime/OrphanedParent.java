@@ -7,6 +7,8 @@ import org.jparallel.memmap.Memmap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.jparallel.Parallel.delayed;
@@ -22,8 +24,15 @@ public final class OrphanedParent {
         DoubleArray shared = Memmap.doubles(1000);
         double[] big = new double[1 << 18];   // 2 MiB: dumped to the call's folder
         Parallel p = Parallel.of(2);
-        List<Long> pids = p.map(delayed((Integer i) -> ProcessHandle.current().pid()), List.of(1, 2, 3, 4));
-        System.out.println("WORKERS " + pids.stream().distinct().map(String::valueOf).collect(Collectors.joining(" ")));
+        // Until both workers have answered: on a busy machine the first to start may take every task.
+        Set<Long> pids = new TreeSet<>();
+        while (pids.size() < 2) {
+            pids.addAll(p.map(delayed((Integer i) -> {
+                Thread.sleep(20);   // long enough that an idle worker takes the next one
+                return ProcessHandle.current().pid();
+            }), List.of(1, 2, 3, 4)));
+        }
+        System.out.println("WORKERS " + pids.stream().map(String::valueOf).collect(Collectors.joining(" ")));
         Thread call = new Thread(() -> p.map(delayed((Integer i) -> {
             try {
                 Files.writeString(started.resolve("task-" + i), "" + big.length + shared.length());
