@@ -498,8 +498,9 @@ public final class Memmap {
     private static void requireMappable(MmapMode mode) {
         if (mode == MmapMode.WRITE) {
             throw new IllegalArgumentException("MmapMode.WRITE creates a new file, so it cannot map an existing one:"
-                    + " allocate with Memmap.doubles(...) (or another allocation method) or write a file with"
-                    + " Memmap.dump(...), then load it with MmapMode.READ_WRITE");
+                    + " allocate with Memmap.doubles(...) (or another allocation method), create a file of your own"
+                    + " with Memmap.create(...) (mapped read-write), or write one with Memmap.dump(...), then load"
+                    + " it with MmapMode.READ_WRITE");
         }
     }
 
