@@ -19,6 +19,10 @@ need_numpy() {
 check_leaks() {
   local left
   left=$( { ls -d /dev/shm/jparallel-* "${TMPDIR:-/tmp}"/jparallel-* 2>/dev/null || true; } )
+  # LargerThanMemoryTest makes a memory cgroup named jparallel-test-* below its own and removes it.
+  local cgroups
+  cgroups=$( { find /sys/fs/cgroup -maxdepth 8 -type d -name 'jparallel-*' 2>/dev/null || true; } )
+  [ -n "$cgroups" ] && left=$(printf '%s\n%s' "$left" "$cgroups")
   local procs
   procs=$(pgrep -f 'org.jparallel.runtime.worker.WorkerMain' || true)
   if [ -n "$left" ] || [ -n "$procs" ]; then
@@ -39,7 +43,7 @@ case "${1:-}" in
     need_numpy
     mvn -B verify
     check_leaks
-    echo "All tests passed; nothing left behind in /dev/shm or ${TMPDIR:-/tmp}, no worker process left."
+    echo "All tests passed; nothing left behind in /dev/shm or ${TMPDIR:-/tmp}, no worker process or cgroup left."
     ;;
   *)
     echo "usage: ./dev.sh sample | ./dev.sh test" >&2

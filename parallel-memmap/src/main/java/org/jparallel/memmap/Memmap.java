@@ -6,13 +6,17 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,10 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Handle saved = Memmap.dump(DoubleArray.of(1, 2, 3), Path.of("/tmp/x.npy"));   // numpy.load can read it
  * DoubleArray mapped = Memmap.loadDoubles(Path.of("/tmp/x.npy"), MmapMode.READ_ONLY);
+ *
+ * // 61 GiB on disk, larger than memory if need be, kept after close(): numpy.load opens it too
+ * DoubleMatrix big = Memmap.createDoubleMatrix(Path.of("/data/big.npy"), 1_000_000, 8_192);
  * }</pre>
  *
- * <p>Allocated files are sparse: pages take memory when first written. I/O failures surface as
- * {@link UncheckedIOException}.
+ * <p>Allocated and created files are sparse: pages take memory (or disk) when first written. Allocations
+ * ({@link #doubles} and the like) are temporary files in a folder of {@link TempFolders}, deleted at
+ * {@code close()}; {@link #create} makes a file of yours, at a path you name, that stays. I/O failures surface
+ * as {@link UncheckedIOException}.
  */
 public final class Memmap {
     /** Large enough to amortise system calls, small enough to stay in cache. */
@@ -88,6 +97,97 @@ public final class Memmap {
     /** A zero-filled, writable, shared row-major matrix of floats in a new file. */
     public static FloatMatrix floatMatrix(long rows, long cols) {
         return (FloatMatrix) allocate(DType.FLOAT32, rows, cols);
+    }
+
+    /**
+     * Creates {@code file}, a new {@code .npy} file of {@code shape} zeros of {@code dtype}, and maps it
+     * read-write: NumPy's {@code np.lib.format.open_memmap(file, mode='w+', dtype=..., shape=...)}. The file
+     * is written as a valid header followed by a sparse run of data, so creating even a matrix larger than
+     * memory takes no time and no disk space until pages are written; {@code numpy.load(file, mmap_mode='r')}
+     * and {@code Memmap.load...} open it at any moment, in this process or another.
+     *
+     * <p>The file is yours: {@link SharedArray#close()} leaves it in place (the mapping goes when the array
+     * is garbage collected), and nothing of jparallel ever deletes it. Written pages reach the disk when the
+     * kernel writes them back; other processes that map the file see them at once, through the page cache.
+     * The file is created readable by its owner only, as {@link #dump} does.
+     *
+     * <pre>{@code
+     * Path path = Path.of("/data/big.npy");
+     * try (DoubleMatrix m = (DoubleMatrix) Memmap.create(path, DType.FLOAT64, 1_000_000, 8_192)) {   // 61 GiB
+     *     m.row(0).fill(1.0);
+     * }                                                         // the file stays, with row 0 filled
+     * DoubleMatrix again = Memmap.loadDoubleMatrix(path, MmapMode.READ_ONLY);
+     * }</pre>
+     *
+     * @param shape one dimension for any {@link DType}, or two (rows, columns) for {@code FLOAT64} and
+     *              {@code FLOAT32}
+     * @return a writable mapped array of the type {@link #load} would give for the file
+     * @throws IllegalArgumentException for a negative dimension, an unsupported layout or a size that
+     *                                  overflows a {@code long}
+     * @throws UncheckedIOException     if {@code file} already exists (a {@link FileAlreadyExistsException}: use
+     *                                  {@link #createOrReplace} to replace it, or {@code load} to map it), if its
+     *                                  folder does not exist (a {@link NoSuchFileException}), or on an I/O error
+     * @throws IllegalStateException    if the file system has no room for the whole file (checked before
+     *                                  anything is written, as later writes to a sparse mapping of a full disk
+     *                                  would kill the JVM with SIGBUS)
+     */
+    public static SharedArray create(Path file, DType dtype, long... shape) {
+        return createFile(file, dtype, shape, false);
+    }
+
+    /**
+     * {@link #create} that replaces {@code file} if it exists. The new file is written under a temporary
+     * name and then renamed over the old one, so processes that have the old file mapped keep its bytes.
+     */
+    public static SharedArray createOrReplace(Path file, DType dtype, long... shape) {
+        return createFile(file, dtype, shape, true);
+    }
+
+    /**
+     * Creates a persistent {@code .npy} file of {@code length} zero doubles and maps it read-write; see
+     * {@link #create}. For example {@code Memmap.createDoubles(Path.of("out.npy"), 1_000_000)}.
+     */
+    public static DoubleArray createDoubles(Path file, long length) {
+        return (DoubleArray) create(file, DType.FLOAT64, length);
+    }
+
+    /** Creates a persistent {@code .npy} file of {@code length} zero floats and maps it read-write; see {@link #create}. */
+    public static FloatArray createFloats(Path file, long length) {
+        return (FloatArray) create(file, DType.FLOAT32, length);
+    }
+
+    /** Creates a persistent {@code .npy} file of {@code length} zero longs and maps it read-write; see {@link #create}. */
+    public static LongArray createLongs(Path file, long length) {
+        return (LongArray) create(file, DType.INT64, length);
+    }
+
+    /** Creates a persistent {@code .npy} file of {@code length} zero ints and maps it read-write; see {@link #create}. */
+    public static IntArray createInts(Path file, long length) {
+        return (IntArray) create(file, DType.INT32, length);
+    }
+
+    /** Creates a persistent {@code .npy} file of {@code length} zero bytes (int8) and maps it read-write; see {@link #create}. */
+    public static ByteArray createBytes(Path file, long length) {
+        return (ByteArray) create(file, DType.INT8, length);
+    }
+
+    /**
+     * Creates a persistent {@code .npy} file holding a zero {@code rows} x {@code cols} matrix of doubles
+     * (row-major) and maps it read-write; see {@link #create}.
+     *
+     * <pre>{@code
+     * Path path = Path.of("/data/big.npy");
+     * DoubleMatrix m = Files.exists(path) ? Memmap.loadDoubleMatrix(path, MmapMode.READ_WRITE)
+     *                                     : Memmap.createDoubleMatrix(path, 1_000_000, 8_192);
+     * }</pre>
+     */
+    public static DoubleMatrix createDoubleMatrix(Path file, long rows, long cols) {
+        return (DoubleMatrix) create(file, DType.FLOAT64, rows, cols);
+    }
+
+    /** Creates a persistent {@code .npy} file holding a zero matrix of floats and maps it read-write; see {@link #create}. */
+    public static FloatMatrix createFloatMatrix(Path file, long rows, long cols) {
+        return (FloatMatrix) create(file, DType.FLOAT32, rows, cols);
     }
 
     /**
@@ -273,6 +373,83 @@ public final class Memmap {
         }
     }
 
+    private static SharedArray createFile(Path file, DType dtype, long[] shape, boolean replace) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(dtype, "dtype");
+        for (long dimension : shape) {
+            if (dimension < 0) {
+                throw new IllegalArgumentException("cannot create " + file + ": negative dimension in shape "
+                        + Arrays.toString(shape));
+            }
+        }
+        if (loaderName(dtype, shape.length) == null) {
+            throw new IllegalArgumentException("cannot create " + file + " as a " + shape.length + "-D "
+                    + dtype.numpyName() + " array of shape " + Shapes.format(shape) + "; " + SUPPORTED_LAYOUTS);
+        }
+        byte[] header = NpyHeader.encode(dtype, shape);
+        long fileSize;
+        try {
+            fileSize = Math.addExact(header.length, Math.multiplyExact(Shapes.elementCount(shape), dtype.itemSize()));
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("cannot create " + file + ": shape " + Shapes.format(shape) + " of "
+                    + dtype.numpyName() + " needs more than " + Long.MAX_VALUE + " bytes", overflow);
+        }
+        Path target = file.toAbsolutePath();
+        Path folder = target.getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new UncheckedIOException("cannot create " + target + ": folder " + folder + " does not exist",
+                    new NoSuchFileException(folder.toString()));
+        }
+        if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw alreadyExists(target);
+        }
+        // A replacement is made under another name and renamed over the old file, as a dump is.
+        Path written = replace ? folder.resolve("." + target.getFileName() + "."
+                + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36) + ".partial") : target;
+        boolean created = false;
+        boolean done = false;
+        try {
+            long free = Files.getFileStore(folder).getUsableSpace();
+            if (free < fileSize) {
+                throw new IllegalStateException("not enough space to create " + target + " of " + fileSize + " bytes ("
+                        + TempFolders.formatBytes(fileSize) + "): " + folder + " has " + TempFolders.formatBytes(free)
+                        + " free");
+            }
+            try (FileChannel channel = FileChannel.open(written,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    TempFolders.ownerOnly(folder, "rw-------"))) {
+                created = true;
+                writeFully(channel, ByteBuffer.wrap(header));
+                if (fileSize > header.length) {
+                    // Full size before mapping, without writing the data: the file stays sparse.
+                    writeFully(channel.position(fileSize - 1), ByteBuffer.allocate(1));
+                }
+                // The mapping is named after the target, which is what handles must point at after the rename.
+                MappedRegion region = MappedRegion.map(target, MmapMode.READ_WRITE, channel);
+                if (replace) {
+                    Files.move(written, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                SharedArray array = view(region, header.length, dtype, shape, null);
+                done = true;
+                return array;
+            }
+        } catch (FileAlreadyExistsException raced) {
+            throw alreadyExists(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + target, e);
+        } finally {
+            if (created && !done) {
+                deleteQuietly(written);
+            }
+        }
+    }
+
+    private static UncheckedIOException alreadyExists(Path target) {
+        return new UncheckedIOException(target + " already exists; map it with Memmap.load(file, mode) (or a typed"
+                + " load method), or replace it with Memmap.createOrReplace(...)",
+                new FileAlreadyExistsException(target.toString()));
+    }
+
     private static Runnable deleteFileAction(Path file) {
         return () -> {
             deleteQuietly(file);
@@ -321,8 +498,9 @@ public final class Memmap {
     private static void requireMappable(MmapMode mode) {
         if (mode == MmapMode.WRITE) {
             throw new IllegalArgumentException("MmapMode.WRITE creates a new file, so it cannot map an existing one:"
-                    + " allocate with Memmap.doubles(...) (or another allocation method) or write a file with"
-                    + " Memmap.dump(...), then load it with MmapMode.READ_WRITE");
+                    + " allocate with Memmap.doubles(...) (or another allocation method), create a file of your own"
+                    + " with Memmap.create(...) (mapped read-write), or write one with Memmap.dump(...), then load"
+                    + " it with MmapMode.READ_WRITE");
         }
     }
 

@@ -12,7 +12,10 @@ public enum MmapMode {
     READ_ONLY("r"),
     /** Reads and writes go to the file and are seen by every process mapping it. */
     READ_WRITE("r+"),
-    /** Creates a new file; only {@link Memmap}'s allocation methods create files, loading with it is refused. */
+    /**
+     * Creates a new file; only {@link Memmap}'s allocation methods and {@link Memmap#create} (NumPy's
+     * {@code open_memmap(path, mode='w+', ...)}) create files, loading with it is refused.
+     */
     WRITE("w+"),
     /** Writes stay private to this mapping, the file is never changed. */
     COPY_ON_WRITE("c");

@@ -46,8 +46,9 @@ public sealed interface SharedArray extends AutoCloseable
     Optional<Handle> handle();
 
     /**
-     * Deletes the backing file of an array allocated by {@link Memmap} (not of its views); a no-op for
-     * every other array. The mapping itself is released by the garbage collector once unreachable, so
+     * Deletes the backing file of an array allocated by {@link Memmap} in a temp folder ({@code Memmap.doubles}
+     * and the like; not of its views); a no-op for every other array, a file made by {@link Memmap#create}
+     * or mapped by {@code Memmap.load...} included. The mapping itself is released by the garbage collector once unreachable, so
      * views still in use stay valid.
      */
     @Override

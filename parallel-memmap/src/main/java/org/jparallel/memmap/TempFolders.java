@@ -127,7 +127,8 @@ public final class TempFolders {
      * Picks the folder for {@code bytesNeeded} bytes of temporary files: {@code configured} if not null, else
      * the folder named by {@value #TEMP_FOLDER_ENV}, else {@code /dev/shm} (memory, fastest) when it is
      * writable and has {@code bytesNeeded} plus {@link #SPACE_MARGIN_BYTES} free, else {@code java.io.tmpdir}
-     * with a one-line warning (once per JVM) saying why.
+     * with a one-line warning (once per JVM) saying how big the array was, why it did not fit, where it goes
+     * and how to choose the folder.
      *
      * @throws IllegalStateException if the chosen folder cannot be used or nothing has room; nothing has
      *                               been written then
@@ -154,8 +155,7 @@ public final class TempFolders {
         }
         if (problemWith(tmpDir, bytesNeeded) == null) {
             if (FALLBACK_WARNED.compareAndSet(false, true)) {
-                System.err.println("jparallel: " + sharedMemory + " " + sharedMemoryProblem + "; memory-mapped arrays go to "
-                        + tmpDir + " instead (slower if it is on disk)");
+                System.err.println(fallbackWarning(bytesNeeded, sharedMemory, sharedMemoryProblem, tmpDir));
             }
             return tmpDir;
         }
@@ -358,6 +358,19 @@ public final class TempFolders {
                     + formatBytes(SPACE_MARGIN_BYTES) + " margin are needed";
         }
         return null;
+    }
+
+    /**
+     * The one warning of a JVM whose memory-mapped files leave shared memory: how big the file was, why,
+     * where it and later ones go, and how to choose instead.
+     */
+    private static String fallbackWarning(long bytesNeeded, Path sharedMemory, String problem, Path tmpDir) {
+        return "jparallel: a memory-mapped array of " + formatBytes(bytesNeeded) + " (" + bytesNeeded + " bytes) does not"
+                + " fit in " + sharedMemory + ", which " + problem + "; it goes to " + tmpDir.toAbsolutePath()
+                + " instead, as will later ones that do not fit (slower if that is on disk, and using its space)."
+                + " To choose the folder, set tempFolder(...) on Parallel or ParallelConfig, or the environment"
+                + " variable " + TEMP_FOLDER_ENV + "; to keep a large array on disk for good, create it with"
+                + " Memmap.create(...)";
     }
 
     private static String describeSpace(Path folder) {
