@@ -28,7 +28,7 @@ public final class OrphanedParent {
         Set<Long> pids = new TreeSet<>();
         while (pids.size() < 2) {
             pids.addAll(p.map(delayed((Integer i) -> {
-                Thread.sleep(20);   // long enough that an idle worker takes the next one
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);   // long enough that an idle worker takes the next one
                 return ProcessHandle.current().pid();
             }), List.of(1, 2, 3, 4)));
         }
