@@ -56,10 +56,10 @@ public final class WireKryo extends Kryo {
         setReferences(true);
         setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         register(ClosureSerializer.Closure.class, new LambdaSerializer());
+        register(IndexRange.class, new IndexRangeSerializer());   // an id, not its class name, in every batch
         ImmutableCollectionsSerializers.addDefaultSerializers(this);
         addDefaultSerializer(SharedArray.class, new SharedArraySerializer());
         addDefaultSerializer(Path.class, new PathSerializer());
-        addDefaultSerializer(IndexRange.class, new IndexRangeSerializer());
         DumpingArraySerializers.install(this);
     }
 
