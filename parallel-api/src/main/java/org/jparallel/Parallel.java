@@ -375,7 +375,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Inside a task, the state the {@link #initializer} made in this worker.
+     * Inside a task, the state the {@link #initializer} made in this worker. {@link WorkerLocal}
+     * gives the same, typed, with no cast.
      *
      * @throws IllegalStateException outside a task of a Parallel with an initializer
      */
