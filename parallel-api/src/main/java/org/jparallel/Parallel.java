@@ -521,7 +521,7 @@ public final class Parallel implements AutoCloseable {
     public void forEach(long from, long to, IndexTask task) {
         Objects.requireNonNull(task, "forEach(from, to, task): task is null");
         IndexRange range = range(from, to, "forEach");
-        try (CallRunner runner = start(IndexCalls.of(task), task, range, false)) {
+        try (CallRunner runner = start(IndexCalls.each(task), task, range, false)) {
             while (runner.hasNext()) {
                 runner.next();   // nulls: only the tasks' side effects count
             }
@@ -540,7 +540,7 @@ public final class Parallel implements AutoCloseable {
     public <R> List<R> mapIndices(long from, long to, IndexFn<R> fn) {
         Objects.requireNonNull(fn, "mapIndices(from, to, fn): fn is null");
         IndexRange range = range(from, to, "mapIndices");
-        return collect(start(IndexCalls.of(fn), fn, range, true));
+        return collect(start(IndexCalls.apply(fn), fn, range, true));
     }
 
     private static IndexRange range(long from, long to, String method) {

@@ -13,11 +13,11 @@ public final class IndexCalls {
     private IndexCalls() {
     }
 
-    public static Fn<Object, Object> of(IndexTask task) {
+    public static Fn<Object, Object> each(IndexTask task) {
         return new Each(task);
     }
 
-    public static Fn<Object, Object> of(IndexFn<?> fn) {
+    public static Fn<Object, Object> apply(IndexFn<?> fn) {
         return new Apply(fn);
     }
 
