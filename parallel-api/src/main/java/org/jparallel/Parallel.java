@@ -64,8 +64,8 @@ import java.util.stream.StreamSupport;
  * {@link WorkerDiedException}, a task over its {@link #timeout} {@link TaskTimeoutException}, an
  * exception that cannot travel back {@link RemoteTaskException}.
  *
- * <p><b>Nulls.</b> Every setter that takes an object reads null as "the default": the value this
- * {@code Parallel} had before any setter, from an open {@link ParallelConfig} block, a system
+ * <p><b>Nulls.</b> Every setter that takes an object reads null as "the default": the value in
+ * force without that setter, from an open {@link ParallelConfig} block of this thread, a system
  * property, an environment variable or the built-in default, in that order. So
  * {@code timeout(null)} is no timeout unless a block sets one, {@code tempFolder(null)} lets the
  * library choose, {@code workerProperty(key, null)} sets no property {@code key}, and
