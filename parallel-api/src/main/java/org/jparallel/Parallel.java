@@ -3,6 +3,7 @@ package org.jparallel;
 import org.jparallel.internal.Backends;
 import org.jparallel.internal.CallRunner;
 import org.jparallel.internal.IndexCalls;
+import org.jparallel.internal.Nesting;
 import org.jparallel.internal.Progress;
 import org.jparallel.internal.WorkerState;
 import org.jparallel.memmap.MmapMode;
@@ -569,7 +570,9 @@ public final class Parallel implements AutoCloseable {
     public <T, R> CompletableFuture<List<R>> mapAsync(Fn<T, R> fn, Iterable<? extends T> args) {
         CallRunner runner = start(checked(fn, args, "mapAsync"), fn, args, true);
         AsyncCall<R> future = new AsyncCall<>(runner);
+        int depth = Nesting.depth();   // tasks run inline by the thread count from the caller's depth
         Thread thread = new Thread(() -> {
+            Nesting.inherit(depth);
             try {
                 future.complete(collect(runner));
             } catch (Throwable failed) {
