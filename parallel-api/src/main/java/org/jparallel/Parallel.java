@@ -512,7 +512,8 @@ public final class Parallel implements AutoCloseable {
      * Runs {@code task} for every index from {@code from} (included) to {@code to} (excluded) in
      * parallel: a parallel loop, with no list of boxed indices. A batch of indices travels as its
      * two ends. It returns when every task has run; a task's exception, checked or not, is thrown
-     * as itself.
+     * as itself. Task indices in errors ({@link TaskFailure}, {@link ParallelException}) count
+     * positions in the range: task 0 is index {@code from}.
      * <pre>{@code
      * p.forEach(0, m.rows(), r -> sums.set(r, m.row(r).sum()));   // sums: a shared output array
      * }</pre>
