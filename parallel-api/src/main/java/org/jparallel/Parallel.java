@@ -2,11 +2,14 @@ package org.jparallel;
 
 import org.jparallel.internal.Backends;
 import org.jparallel.internal.CallRunner;
+import org.jparallel.internal.IndexCalls;
+import org.jparallel.internal.Nesting;
 import org.jparallel.internal.Progress;
 import org.jparallel.internal.WorkerState;
 import org.jparallel.memmap.MmapMode;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
+import org.jparallel.spi.IndexRange;
 import org.jparallel.spi.WorkerOptions;
 
 import java.nio.file.Path;
@@ -20,7 +23,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -36,7 +41,8 @@ import java.util.stream.StreamSupport;
  * try (Parallel p = Parallel.of(-1).timeout(Duration.ofMinutes(5))) {   // all cores
  *     DoubleMatrix m = Memmap.loadDoubleMatrix(Path.of("big.npy"), MmapMode.READ_ONLY);
  *     DoubleArray sums = Memmap.doubles(m.rows());                      // shared output
- *     p.map(delayed(r -> { sums.set(r, m.row(r).sum()); return null; }), LongStream.range(0, m.rows()).boxed()::iterator);
+ *     p.forEach(0, m.rows(), r -> sums.set(r, m.row(r).sum()));         // one task per row
+ *     List<Integer> lengths = p.map(String::length, List.of("a", "bb"));  // delayed(...) is optional
  * }
  * }</pre>
  *
@@ -52,10 +58,20 @@ import java.util.stream.StreamSupport;
  * arrays already mapped (allocated with {@code Memmap.doubles(...)} or loaded with
  * {@code Memmap.load...}) travel as a file name and are never copied.
  *
- * <p><b>Errors.</b> If a task throws, the call throws that same exception class with the worker's
- * stack trace and a suppressed {@link TaskFailure} naming the task; the other tasks are cancelled
- * and the pool stays usable. A worker that dies gives {@link WorkerDiedException}; a task over its
- * {@link #timeout} gives {@link TaskTimeoutException}.
+ * <p><b>Errors.</b> If a task throws, the call throws that same exception (checked ones included)
+ * with the worker's stack trace and a suppressed {@link TaskFailure} naming the task; the other
+ * tasks are cancelled and the pool stays usable. What the library reports about a task is a
+ * {@link ParallelException} with the task's index: a worker that dies gives
+ * {@link WorkerDiedException}, a task over its {@link #timeout} {@link TaskTimeoutException}, an
+ * exception that cannot travel back {@link RemoteTaskException}.
+ *
+ * <p><b>Nulls.</b> Every setter that takes an object reads null as "the default": the value in
+ * force without that setter, from an open {@link ParallelConfig} block of this thread, a system
+ * property, an environment variable or the built-in default, in that order. So
+ * {@code timeout(null)} is no timeout unless a block sets one, {@code tempFolder(null)} lets the
+ * library choose, {@code workerProperty(key, null)} sets no property {@code key}, and
+ * {@code workerJvmOptions((String[]) null)} drops the options given so far. Null functions and
+ * argument lists are refused with a {@link NullPointerException}.
  *
  * <p>Settings are not synchronized: configure an instance before sharing it. Calls on one instance
  * may run from several threads at once.
@@ -84,29 +100,53 @@ public final class Parallel implements AutoCloseable {
     private int retries;
     private boolean progressBar = true;
 
+    private static final AtomicInteger ASYNC_CALLS = new AtomicInteger();
+
     private final Set<CallRunner> activeCalls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private Parallel(int nJobs) {
         this.nJobs = nJobs;
-        // Defaults: an open ParallelConfig block, else system properties and environment variables.
-        backend = firstOf(ParallelConfig.fromBlocks(ParallelConfig::backend),
-                outside("jparallel.backend", "JPARALLEL_BACKEND", Parallel::parseBackend), Backend.PROCESSES);
-        maxBytes = firstOf(ParallelConfig.fromBlocks(ParallelConfig::maxBytes),
-                outside("jparallel.maxBytes", "JPARALLEL_MAX_BYTES", Parallel::parseSize), DEFAULT_MAX_BYTES);
-        tempFolder = firstOf(ParallelConfig.fromBlocks(ParallelConfig::tempFolder),
-                outside("jparallel.tempFolder", "JPARALLEL_TEMP_FOLDER", Path::of), null);
-        mmapMode = firstOf(ParallelConfig.fromBlocks(ParallelConfig::mmapMode), null, MmapMode.READ_ONLY);
-        timeout = ParallelConfig.fromBlocks(ParallelConfig::timeout);
+        backend = defaultBackend();
+        maxBytes = defaultMaxBytes();
+        tempFolder = defaultTempFolder();
+        mmapMode = defaultMmapMode();
+        timeout = defaultTimeout();
         verbose = firstOf(ParallelConfig.fromBlocks(ParallelConfig::verbose), null, 0);
         batchSize = firstOf(ParallelConfig.fromBlocks(ParallelConfig::batchSize), null, 0);
-        workerHeap = ParallelConfig.fromBlocks(ParallelConfig::workerHeap);
+        workerHeap = defaultWorkerHeap();
         retries = firstOf(ParallelConfig.fromBlocks(ParallelConfig::retries), null, 0);
-        Map.Entry<String, Init<?>> blockInitializer = ParallelConfig.fromBlocks(ParallelConfig::initializer);
-        if (blockInitializer != null) {
-            initializerKey = blockInitializer.getKey();
-            initializer = blockInitializer.getValue();
-        }
+        initializer(null);
+    }
+
+    // Defaults: an open ParallelConfig block, else system properties and environment variables,
+    // else the built-in one. A setter given null takes the same value again (see "Nulls" above).
+
+    private static Backend defaultBackend() {
+        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::backend),
+                outside("jparallel.backend", "JPARALLEL_BACKEND", Parallel::parseBackend), Backend.PROCESSES);
+    }
+
+    private static long defaultMaxBytes() {
+        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::maxBytes),
+                outside("jparallel.maxBytes", "JPARALLEL_MAX_BYTES", Parallel::parseSize), DEFAULT_MAX_BYTES);
+    }
+
+    private static Path defaultTempFolder() {
+        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::tempFolder),
+                outside("jparallel.tempFolder", "JPARALLEL_TEMP_FOLDER", Path::of), null);
+    }
+
+    private static MmapMode defaultMmapMode() {
+        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::mmapMode), null, MmapMode.READ_ONLY);
+    }
+
+    private static Duration defaultTimeout() {
+        return ParallelConfig.fromBlocks(ParallelConfig::timeout);
+    }
+
+    private static String defaultWorkerHeap() {
+        return ParallelConfig.fromBlocks(ParallelConfig::workerHeap);
     }
 
     @SafeVarargs
@@ -192,7 +232,7 @@ public final class Parallel implements AutoCloseable {
 
     /** Where tasks run: {@link Backend#PROCESSES} by default. */
     public Parallel backend(Backend backend) {
-        this.backend = Objects.requireNonNull(backend, "backend");
+        this.backend = backend == null ? defaultBackend() : backend;
         return this;
     }
 
@@ -213,9 +253,12 @@ public final class Parallel implements AutoCloseable {
         return bytes;
     }
 
-    /** {@link #maxBytes(long)} as joblib writes it: "500K", "1M", "2G" (powers of 1024), or plain bytes. */
+    /**
+     * {@link #maxBytes(long)} as joblib writes it: "500K", "1M", "2G" (powers of 1024), or plain
+     * bytes; null for the default.
+     */
     public Parallel maxBytes(String size) {
-        return maxBytes(parseSize(size));
+        return maxBytes(size == null ? defaultMaxBytes() : parseSize(size));
     }
 
     /** Never dump arrays: everything travels through the worker's channel (joblib's max_nbytes=None). */
@@ -257,7 +300,7 @@ public final class Parallel implements AutoCloseable {
 
     /** Where dumped arrays go; default: $JPARALLEL_TEMP_FOLDER, else /dev/shm if it has room, else java.io.tmpdir. */
     public Parallel tempFolder(Path folder) {
-        this.tempFolder = Objects.requireNonNull(folder, "tempFolder");
+        this.tempFolder = folder == null ? defaultTempFolder() : folder;
         return this;
     }
 
@@ -267,31 +310,30 @@ public final class Parallel implements AutoCloseable {
      * writable, so a worker's writes land in the dump, not in the caller's heap array.
      */
     public Parallel mmapMode(MmapMode mode) {
-        this.mmapMode = checkMmapMode(mode);
+        this.mmapMode = mode == null ? defaultMmapMode() : checkMmapMode(mode);
         return this;
     }
 
     static MmapMode checkMmapMode(MmapMode mode) {
-        Objects.requireNonNull(mode, "mmapMode(null): use MmapMode.READ_ONLY (the default), READ_WRITE or COPY_ON_WRITE");
         return mode == MmapMode.WRITE ? MmapMode.READ_WRITE : mode;
     }
 
     /**
      * A task running longer than this fails the call with {@link TaskTimeoutException} naming it;
-     * null means no timeout (the default). On PROCESSES its worker is killed and replaced; where
+     * by default (and for null) none, unless a {@link ParallelConfig} block sets one. On PROCESSES its worker is killed and replaced; where
      * tasks run in this JVM (THREADS, SEQUENTIAL, {@code nJobs == 1}, a call nested in a task) the
      * task is interrupted, since a thread cannot be killed: one that ignores the interrupt runs to
      * its end (in the background on THREADS, where the call fails at once).
      */
     public Parallel timeout(Duration perTask) {
-        this.timeout = checkTimeout(perTask);
+        this.timeout = perTask == null ? defaultTimeout() : checkTimeout(perTask);
         return this;
     }
 
     static Duration checkTimeout(Duration perTask) {
         if (perTask != null && (perTask.isNegative() || perTask.isZero())) {
             throw new IllegalArgumentException("timeout must be positive, got " + perTask
-                    + "; use null for no timeout");
+                    + "; use null for the default (no timeout, unless a ParallelConfig block sets one)");
         }
         return perTask;
     }
@@ -317,16 +359,25 @@ public final class Parallel implements AutoCloseable {
     /**
      * Runs {@code init} once in each worker JVM (the first time one of this Parallel's tasks runs
      * there) and keeps its result for all of this Parallel's tasks in that worker, which reach it
-     * with {@link #workerState()}: for loading something big and read-only once per worker.
+     * with {@link #workerState()}: for loading something big and read-only once per worker. Null
+     * means the default: the initializer of an open {@link ParallelConfig} block, else none.
+     * {@link WorkerLocal} does the same, typed, for any number of values.
      */
     public Parallel initializer(Init<?> init) {
-        this.initializer = Objects.requireNonNull(init, "initializer");
-        this.initializerKey = java.util.UUID.randomUUID().toString();
+        if (init != null) {
+            this.initializer = init;
+            this.initializerKey = java.util.UUID.randomUUID().toString();
+            return this;
+        }
+        Map.Entry<String, Init<?>> fromBlock = ParallelConfig.fromBlocks(ParallelConfig::initializer);
+        this.initializer = fromBlock == null ? null : fromBlock.getValue();
+        this.initializerKey = fromBlock == null ? null : fromBlock.getKey();
         return this;
     }
 
     /**
-     * Inside a task, the state the {@link #initializer} made in this worker.
+     * Inside a task, the state the {@link #initializer} made in this worker. {@link WorkerLocal}
+     * gives the same, typed, with no cast.
      *
      * @throws IllegalStateException outside a task of a Parallel with an initializer
      */
@@ -378,9 +429,9 @@ public final class Parallel implements AutoCloseable {
         return this;
     }
 
-    /** The workers' maximum heap, as -Xmx takes it ("512m", "4g"). */
+    /** The workers' maximum heap, as -Xmx takes it ("512m", "4g"); by default (and for null) the JVM's own. */
     public Parallel workerHeap(String xmx) {
-        this.workerHeap = checkHeap(xmx);
+        this.workerHeap = xmx == null ? defaultWorkerHeap() : checkHeap(xmx);
         return this;
     }
 
@@ -391,22 +442,42 @@ public final class Parallel implements AutoCloseable {
         return xmx;
     }
 
-    /** A system property set in every worker JVM. */
+    /** A system property set in every worker JVM; a null value sets none (the default) for {@code key}. */
     public Parallel workerProperty(String key, String value) {
-        workerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        Objects.requireNonNull(key, "workerProperty(key, value): key is null; name the system property to set");
+        if (value == null) {
+            workerProperties.remove(key);
+        } else {
+            workerProperties.put(key, value);
+        }
         return this;
     }
 
-    /** Further options for the worker JVMs, e.g. {@code "-XX:+UseParallelGC"}. */
+    /**
+     * Further options for the worker JVMs, e.g. {@code "-XX:+UseParallelGC"}, added to those given
+     * before; {@code (String[]) null} drops them all (the default is none).
+     */
     public Parallel workerJvmOptions(String... options) {
+        if (options == null) {
+            workerJvmOptions.clear();
+            return this;
+        }
+        for (String option : options) {
+            Objects.requireNonNull(option, "workerJvmOptions(...): an option is null; leave it out");
+        }
         workerJvmOptions.addAll(List.of(options));
         return this;
     }
 
-    /** Workers with no call for this long exit (default 300 s). */
+    /** Workers with no call for this long exit (default, and for null, 300 s). */
     public Parallel idleTimeout(Duration idle) {
+        if (idle == null) {
+            this.idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
+            return this;
+        }
         if (idle.isNegative() || idle.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive, got " + idle);
+            throw new IllegalArgumentException("idleTimeout must be positive, got " + idle
+                    + "; use null for the default of " + WorkerOptions.DEFAULT_IDLE_TIMEOUT.toSeconds() + " s");
         }
         this.idleTimeout = idle;
         return this;
@@ -417,16 +488,124 @@ public final class Parallel implements AutoCloseable {
      * Arguments are consumed lazily: only the batches in flight are held, never the whole input.
      */
     public <T, R> List<R> map(Delayed<T, R> fn, Iterable<? extends T> args) {
-        Objects.requireNonNull(fn, "map(fn, args): fn is null");
-        Objects.requireNonNull(args, "map(fn, args): args is null; pass an empty list for no tasks");
-        return collect(start(fn.fn(), args, true));
+        return map(fnOf(fn, "map"), args);
+    }
+
+    /**
+     * {@link #map(Delayed, Iterable)} without {@code delayed}, which wraps nothing:
+     * <pre>{@code
+     * List<Integer> squares = p.map((Integer x) -> x * x, List.of(1, 2, 3));   // [1, 4, 9]
+     * }</pre>
+     */
+    public <T, R> List<R> map(Fn<T, R> fn, Iterable<? extends T> args) {
+        return collect(start(checked(fn, args, "map"), fn, args, true));
     }
 
     /** Runs tasks made with {@code delayed(f).with(...)}; results in task order. */
     @SuppressWarnings("unchecked")
     public <R> List<R> run(Iterable<? extends Task<? extends R>> tasks) {
         Objects.requireNonNull(tasks, "run(tasks): tasks is null; pass an empty list for no tasks");
-        return collect(start((Fn<Object, Object>) (Fn<?, ?>) Task.CALL, tasks, true));
+        return collect(start((Fn<Object, Object>) (Fn<?, ?>) Task.CALL, Task.CALL, tasks, true));
+    }
+
+    /**
+     * Runs {@code task} for every index from {@code from} (included) to {@code to} (excluded) in
+     * parallel: a parallel loop, with no list of boxed indices. A batch of indices travels as its
+     * two ends. It returns when every task has run; a task's exception, checked or not, is thrown
+     * as itself. Task indices in errors ({@link TaskFailure}, {@link ParallelException}) count
+     * positions in the range: task 0 is index {@code from}.
+     * <pre>{@code
+     * p.forEach(0, m.rows(), r -> sums.set(r, m.row(r).sum()));   // sums: a shared output array
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code from > to}; {@code from == to} runs no task
+     */
+    public void forEach(long from, long to, IndexTask task) {
+        Objects.requireNonNull(task, "forEach(from, to, task): task is null");
+        IndexRange range = range(from, to, "forEach");
+        try (CallRunner runner = start(IndexCalls.each(task), task, range, false)) {
+            while (runner.hasNext()) {
+                runner.next();   // nulls: only the tasks' side effects count
+            }
+        }
+    }
+
+    /**
+     * Applies {@code fn} to every index from {@code from} (included) to {@code to} (excluded) in
+     * parallel and returns the results in index order. A batch of indices travels as its two ends.
+     * <pre>{@code
+     * List<Double> rowMeans = p.mapIndices(0, m.rows(), r -> m.row(r).sum() / m.cols());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code from > to}; {@code from == to} gives an empty list
+     */
+    public <R> List<R> mapIndices(long from, long to, IndexFn<R> fn) {
+        Objects.requireNonNull(fn, "mapIndices(from, to, fn): fn is null");
+        IndexRange range = range(from, to, "mapIndices");
+        return collect(start(IndexCalls.apply(fn), fn, range, true));
+    }
+
+    private static IndexRange range(long from, long to, String method) {
+        if (from > to) {
+            throw new IllegalArgumentException(method + "(from, to, ...) with from = " + from + " > to = " + to
+                    + ": the range runs from from (included) to to (excluded), so give from <= to;"
+                    + " from == to runs no task");
+        }
+        return new IndexRange(from, to);
+    }
+
+    /**
+     * Like {@link #map(Fn, Iterable)}, in the background: the call runs on a daemon thread and the
+     * future completes with the results in argument order, or exceptionally with the exception of
+     * the task that failed (itself, as {@code map} would throw it). Cancelling the future cancels
+     * the call as {@link #close()} does: queued tasks do not run, running ones are interrupted.
+     * Set-up errors (a closed {@code Parallel}, a function that cannot be sent) are thrown here.
+     * <pre>{@code
+     * CompletableFuture<List<Double>> roots = p.mapAsync(Math::sqrt, List.of(1.0, 4.0, 9.0));
+     * roots.thenAccept(System.out::println);                  // later: [1.0, 2.0, 3.0]
+     * roots.cancel(true);                                      // or give up: the tasks stop
+     * }</pre>
+     * Only this future cancels the call; cancelling a future derived from it (with
+     * {@code thenApply} and the like) does not.
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(Fn<T, R> fn, Iterable<? extends T> args) {
+        CallRunner runner = start(checked(fn, args, "mapAsync"), fn, args, true);
+        AsyncCall<R> future = new AsyncCall<>(runner);
+        int depth = Nesting.depth();   // tasks run inline by the thread count from the caller's depth
+        Thread thread = new Thread(() -> {
+            Nesting.inherit(depth);
+            try {
+                future.complete(collect(runner));
+            } catch (Throwable failed) {
+                future.completeExceptionally(failed);   // ignored if the future was cancelled
+            }
+        }, "jparallel-mapAsync-" + ASYNC_CALLS.incrementAndGet());
+        thread.setDaemon(true);   // a forgotten future does not keep the JVM alive
+        thread.start();
+        return future;
+    }
+
+    /** {@link #mapAsync(Fn, Iterable)} with joblib's {@code delayed}. */
+    public <T, R> CompletableFuture<List<R>> mapAsync(Delayed<T, R> fn, Iterable<? extends T> args) {
+        return mapAsync(fnOf(fn, "mapAsync"), args);
+    }
+
+    /** The future of {@link #mapAsync}: cancelling it cancels its call. */
+    private static final class AsyncCall<R> extends CompletableFuture<List<R>> {
+        private final CallRunner runner;
+
+        AsyncCall(CallRunner runner) {
+            this.runner = runner;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                runner.cancelFromOutside();   // the call's thread wakes up, closes the call and ends
+            }
+            return cancelled;
+        }
     }
 
     /**
@@ -435,21 +614,45 @@ public final class Parallel implements AutoCloseable {
      * end the call; closing early cancels what still runs.
      */
     public <T, R> Stream<R> stream(Delayed<T, R> fn, Iterable<? extends T> args) {
-        return asStream(start(fn.fn(), args, true), true);
+        return stream(fnOf(fn, "stream"), args);
+    }
+
+    /** {@link #stream(Delayed, Iterable)} without {@code delayed}. */
+    public <T, R> Stream<R> stream(Fn<T, R> fn, Iterable<? extends T> args) {
+        return asStream(start(checked(fn, args, "stream"), fn, args, true), true);
     }
 
     /** Like {@link #stream}, in completion order (joblib's return_as='generator_unordered'). */
     public <T, R> Stream<R> streamUnordered(Delayed<T, R> fn, Iterable<? extends T> args) {
-        return asStream(start(fn.fn(), args, false), false);
+        return streamUnordered(fnOf(fn, "streamUnordered"), args);
+    }
+
+    /** {@link #streamUnordered(Delayed, Iterable)} without {@code delayed}. */
+    public <T, R> Stream<R> streamUnordered(Fn<T, R> fn, Iterable<? extends T> args) {
+        return asStream(start(checked(fn, args, "streamUnordered"), fn, args, false), false);
+    }
+
+    private static <T, R> Fn<T, R> fnOf(Delayed<T, R> fn, String method) {
+        return Objects.requireNonNull(fn, method + "(fn, args): fn is null").fn();
     }
 
     @SuppressWarnings("unchecked")
-    private CallRunner start(Fn<?, ?> fn, Iterable<?> args, boolean ordered) {
+    private static Fn<Object, Object> checked(Fn<?, ?> fn, Iterable<?> args, String method) {
+        Objects.requireNonNull(fn, method + "(fn, args): fn is null");
+        Objects.requireNonNull(args, method + "(fn, args): args is null; pass an empty list for no tasks");
+        return (Fn<Object, Object>) fn;
+    }
+
+    /**
+     * @param function what each task runs
+     * @param userCode the user's own function, whose class loader resolves the call's classes
+     *                 ({@code function} may be one of ours wrapped around it)
+     */
+    private CallRunner start(Fn<Object, Object> function, Object userCode, Iterable<?> args, boolean ordered) {
         if (closed) {
             throw new IllegalStateException("this Parallel is closed; create a new one with Parallel.of(n)");
         }
-        Fn<Object, Object> function = (Fn<Object, Object>) fn;
-        ClassLoader userLoader = loaderOf(function);
+        ClassLoader userLoader = loaderOf(userCode);
         if (initializer != null) {
             function = WorkerState.withState(initializerKey, initializer, function);
         }
@@ -457,7 +660,7 @@ public final class Parallel implements AutoCloseable {
                 new WorkerOptions(workerHeap, workerProperties, workerJvmOptions, idleTimeout),
                 userLoader);
         CallExecutor executor = Backends.begin(backend, spec);
-        long total = args instanceof java.util.Collection<?> c ? c.size() : -1;
+        long total = CallRunner.knownSize(args);
         CallRunner[] self = new CallRunner[1];
         CallRunner runner = new CallRunner(executor, args, batchSize, nJobs,
                 preDispatch > 0 ? preDispatch : 2 * nJobs, ordered,
@@ -472,7 +675,7 @@ public final class Parallel implements AutoCloseable {
         return runner;
     }
 
-    private static ClassLoader loaderOf(Fn<?, ?> fn) {
+    private static ClassLoader loaderOf(Object fn) {
         ClassLoader loader = fn.getClass().getClassLoader();
         return loader != null ? loader : Thread.currentThread().getContextClassLoader();
     }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -22,6 +21,11 @@ import java.util.function.Function;
  *
  * <p>Where a setting comes from, first match wins: the {@code Parallel}'s own setter; the innermost
  * open block that sets it; a system property; an environment variable; the built-in default.
+ *
+ * <p><b>Nulls.</b> As on {@link Parallel}, a setter that takes an object reads null as "the
+ * default": this block does not set it, so the value comes from the next place in that order
+ * (an outer block, a system property, ...). {@code timeout(null)} in a block inside one with a
+ * timeout leaves the outer timeout in force.
  *
  * <table>
  *   <caption>System properties and environment variables</caption>
@@ -68,7 +72,7 @@ public final class ParallelConfig implements AutoCloseable {
     }
 
     public ParallelConfig backend(Backend backend) {
-        this.backend = Objects.requireNonNull(backend, "backend");
+        this.backend = backend;
         return this;
     }
 
@@ -78,16 +82,17 @@ public final class ParallelConfig implements AutoCloseable {
     }
 
     public ParallelConfig maxBytes(String size) {
-        return maxBytes(Parallel.parseSize(size));
+        this.maxBytes = size == null ? null : Parallel.checkMaxBytes(Parallel.parseSize(size));
+        return this;
     }
 
     public ParallelConfig tempFolder(Path folder) {
-        this.tempFolder = Objects.requireNonNull(folder, "tempFolder");
+        this.tempFolder = folder;
         return this;
     }
 
     public ParallelConfig mmapMode(MmapMode mode) {
-        this.mmapMode = Parallel.checkMmapMode(mode);
+        this.mmapMode = mode == null ? null : Parallel.checkMmapMode(mode);
         return this;
     }
 
@@ -125,7 +130,7 @@ public final class ParallelConfig implements AutoCloseable {
      * by the tasks of all of them, reached with {@link Parallel#workerState()}.
      */
     public ParallelConfig initializer(Init<?> init) {
-        this.initializer = Objects.requireNonNull(init, "initializer");
+        this.initializer = init;
         return this;
     }
 

@@ -5,20 +5,13 @@ package org.jparallel;
  * OutOfMemoryError, or a crash of the JVM. The message names the task's index and how the worker
  * ended. The pool replaces the worker, so the next call works.
  */
-public class WorkerDiedException extends RuntimeException {
+public class WorkerDiedException extends ParallelException {
     private static final long serialVersionUID = 1L;
-    private final long taskIndex;
     private final int exitCode;
 
     public WorkerDiedException(String message, long taskIndex, int exitCode) {
-        super(message);
-        this.taskIndex = taskIndex;
+        super(message, taskIndex);
         this.exitCode = exitCode;
-    }
-
-    /** Index (in argument order) of the task that was running, or -1 if none was. */
-    public long taskIndex() {
-        return taskIndex;
     }
 
     /** The worker's exit status: 128 + n for a signal n (137 for SIGKILL), as a shell reports it. */

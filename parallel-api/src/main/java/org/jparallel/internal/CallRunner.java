@@ -6,6 +6,7 @@ import org.jparallel.WorkerDiedException;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallExecutor;
+import org.jparallel.spi.IndexRange;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,7 @@ import java.util.concurrent.CancellationException;
 public final class CallRunner implements Iterator<Object>, AutoCloseable {
     private final CallExecutor executor;
     private final Iterator<?> args;
+    private final IndexRange range;   // or null: a range is cut into sub-ranges, never iterated here
     private final long knownSize;
     private final BatchSizer sizer;
     private final int maxInFlight;
@@ -44,13 +46,19 @@ public final class CallRunner implements Iterator<Object>, AutoCloseable {
     public CallRunner(CallExecutor executor, Iterable<?> args, int fixedBatchSize, int nJobs, int maxInFlight,
                boolean ordered, Progress progress, Runnable onClose) {
         this.executor = executor;
-        this.args = args.iterator();
-        this.knownSize = args instanceof Collection<?> c ? c.size() : -1;
+        this.range = args instanceof IndexRange r ? r : null;
+        this.args = range != null ? null : args.iterator();
+        this.knownSize = knownSize(args);
         this.sizer = new BatchSizer(fixedBatchSize, nJobs);
         this.maxInFlight = Math.max(1, maxInFlight);
         this.ordered = ordered;
         this.progress = progress;
         this.onClose = onClose;
+    }
+
+    /** The number of arguments, or -1 when they can only be counted by consuming them. */
+    public static long knownSize(Iterable<?> args) {
+        return args instanceof IndexRange r ? r.longSize() : args instanceof Collection<?> c ? c.size() : -1;
     }
 
     @Override
@@ -100,17 +108,26 @@ public final class CallRunner implements Iterator<Object>, AutoCloseable {
      * of a slower one count against the window, so that a slow task bounds the read-ahead.
      */
     private void dispatch() {
-        while (inFlight + finishedAhead.size() < maxInFlight && args.hasNext()) {
+        while (inFlight + finishedAhead.size() < maxInFlight && moreArgs()) {
             int size = sizer.next(knownSize < 0 ? -1 : knownSize - batched);
-            List<Object> batchArgs = new ArrayList<>(size);
-            while (batchArgs.size() < size && args.hasNext()) {
-                batchArgs.add(args.next());
+            List<Object> batchArgs;
+            if (range != null) {
+                batchArgs = range.slice(batched, Math.min(size, knownSize - batched));
+            } else {
+                batchArgs = new ArrayList<>(size);
+                while (batchArgs.size() < size && args.hasNext()) {
+                    batchArgs.add(args.next());
+                }
             }
             Batch batch = new Batch(batched, batchArgs);
             batched += batchArgs.size();
             executor.submit(batch);
             inFlight++;
         }
+    }
+
+    private boolean moreArgs() {
+        return range != null ? batched < knownSize : args.hasNext();
     }
 
     private BatchOutcome takeOutcome() {

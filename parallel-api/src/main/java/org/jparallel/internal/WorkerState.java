@@ -4,17 +4,15 @@ import org.jparallel.Fn;
 import org.jparallel.Init;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The states made by {@link Init initializers}, one per initializer per JVM: a worker computes an
- * initializer's state the first time one of its tasks runs, and keeps it for the tasks of later
- * calls of the same {@code Parallel}. Backend-agnostic: on THREADS and SEQUENTIAL the calling
- * JVM keeps one state.
+ * The states made by {@link Init initializers} and {@link org.jparallel.WorkerLocal}s, one per key
+ * per JVM: a worker computes a state the first time one of its tasks needs it, and keeps it for the
+ * tasks of later calls. Backend-agnostic: on THREADS and SEQUENTIAL the calling JVM keeps one state.
  */
 public final class WorkerState {
-    private static final Map<String, Optional<Object>> STATES = new ConcurrentHashMap<>();
+    private static final Map<String, Slot> STATES = new ConcurrentHashMap<>();
     private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
     private static final Object NONE = new Object();
 
@@ -32,9 +30,31 @@ public final class WorkerState {
         return state == NONE ? null : (S) state;
     }
 
+    /** The state kept under {@code key} in this JVM, made by {@code init} the first time it is asked for. */
+    @SuppressWarnings("unchecked")
+    public static <S> S once(String key, Init<S> init) {
+        // A slot per key, filled outside the map's lock: an init that takes long, or that asks for
+        // another key, does not block or break the map.
+        return (S) STATES.computeIfAbsent(key, k -> new Slot()).get(init);
+    }
+
     /** Wraps {@code fn} so that each task runs with the state of {@code init}, made once per JVM. */
     public static Fn<Object, Object> withState(String key, Init<?> init, Fn<Object, Object> fn) {
         return new Initialized(key, init, fn);
+    }
+
+    /** One state, made once; a failed init leaves it empty, so that the next task tries again. */
+    private static final class Slot {
+        private boolean made;
+        private Object value;
+
+        synchronized Object get(Init<?> init) {
+            if (!made) {
+                value = init.get();
+                made = true;
+            }
+            return value;
+        }
     }
 
     /** A function whose tasks see the state of an initializer; travels to workers like any Fn. */
@@ -51,9 +71,9 @@ public final class WorkerState {
 
         @Override
         public Object apply(Object arg) {
-            Object state = STATES.computeIfAbsent(key, k -> Optional.ofNullable(init.get())).orElse(NONE);
+            Object state = once(key, init);
             Object outer = CURRENT.get();
-            CURRENT.set(state);
+            CURRENT.set(state == null ? NONE : state);
             try {
                 return fn.apply(arg);
             } finally {

@@ -1,6 +1,7 @@
 package org.jparallel.runtime;
 
 import org.jparallel.Backend;
+import org.jparallel.Delayed;
 import org.jparallel.Fn;
 import org.jparallel.Parallel;
 import org.jparallel.ParallelConfig;
@@ -75,7 +76,8 @@ class BackendContractTest {
         }
         assertEquals(Arrays.asList(null, "x"), p.map(delayed((String s) -> s == null ? null : s), Arrays.asList(null, "x")));
         assertEquals(List.of(), p.map(delayed((Integer i) -> i), List.of()));
-        assertThrows(NullPointerException.class, () -> p.map((org.jparallel.Delayed<Integer, Integer>) null, List.of(1)));
+        assertThrows(NullPointerException.class, () -> p.map((Delayed<Integer, Integer>) null, List.of(1)));
+        assertThrows(NullPointerException.class, () -> p.map((Fn<Integer, Integer>) null, List.of(1)));
         assertThrows(NullPointerException.class, () -> p.map(delayed((Integer i) -> i), null));
     }
 

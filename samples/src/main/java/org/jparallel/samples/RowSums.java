@@ -5,12 +5,7 @@ import org.jparallel.memmap.DoubleArray;
 import org.jparallel.memmap.DoubleMatrix;
 import org.jparallel.memmap.Memmap;
 
-import java.util.List;
 import java.util.Random;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-
-import static org.jparallel.Parallel.delayed;
 
 /**
  * joblib's row-sum example in Java: worker JVMs sum the rows of a matrix into a shared output
@@ -40,14 +35,12 @@ public final class RowSums {
         DoubleMatrix matrix = DoubleMatrix.of(data);     // a view of the heap arrays, no copy
         DoubleArray sums = Memmap.doubles(rows);          // shared output, zero-filled
 
-        List<Long> rowIndices = LongStream.range(0, rows).boxed().collect(Collectors.toList());
         try (Parallel parallel = Parallel.of(4)) {
-            parallel.map(delayed((Long r) -> {
+            parallel.forEach(0, rows, r -> {                // one task per row; a batch travels as its two ends
                 double sum = matrix.row(r).sum();
                 sums.set(r, sum);
                 System.out.println("[Worker " + ProcessHandle.current().pid() + "] Sum for row " + r + " is " + sum);
-                return null;
-            }), rowIndices);
+            });
         }
 
         double worst = 0;

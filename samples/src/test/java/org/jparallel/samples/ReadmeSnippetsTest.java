@@ -29,6 +29,7 @@ class ReadmeSnippetsTest {
             import java.nio.file.*;
             import java.time.*;
             import java.util.*;
+            import java.util.concurrent.*;
             import java.util.stream.*;
             import static org.jparallel.Parallel.delayed;
             """;

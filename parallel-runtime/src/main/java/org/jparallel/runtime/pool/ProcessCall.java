@@ -118,7 +118,7 @@ final class ProcessCall implements CallExecutor {
             return BatchOutcome.failure(d.batch(), new CancellationException("the call was cancelled"),
                     failedIndex, d.worker().toString());
         }
-        return BatchOutcome.failure(d.batch(), readFailure(in), failedIndex, d.worker().toString());
+        return BatchOutcome.failure(d.batch(), readFailure(in, failedIndex), failedIndex, d.worker().toString());
     }
 
     @Override
@@ -290,7 +290,7 @@ final class ProcessCall implements CallExecutor {
     }
 
     /** The task's own exception if it can be rebuilt here, else a stand-in with its name and stack. */
-    private Throwable readFailure(Input in) {
+    private Throwable readFailure(Input in, long failedIndex) {
         String className = in.readString();
         String message = in.readString();
         WireKryo kryo = KRYO.get();
@@ -308,7 +308,7 @@ final class ProcessCall implements CallExecutor {
                 kryo.reset();
             }
         }
-        return new RemoteTaskException(className, message, new StackTraceElement[0]);
+        return new RemoteTaskException(className, message, new StackTraceElement[0], failedIndex);
     }
 
     private static void awaitOutput(Worker w, long stdoutBytes, long stderrBytes) throws InterruptedException {

@@ -10,6 +10,7 @@ import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.minlog.Log;
 import org.jparallel.memmap.SharedArray;
+import org.jparallel.spi.IndexRange;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 import java.io.Serializable;
@@ -25,6 +26,7 @@ import java.util.Map;
  *   <li>No registration needed: any class of the user's travels, with or without a no-arg
  *       constructor, with references kept (shared and cyclic graphs survive).</li>
  *   <li>Serializable lambdas and method references: {@link LambdaSerializer}.</li>
+ *   <li>A batch of an index range ({@link IndexRange}): its two ends.</li>
  *   <li>Shared arrays: {@link SharedArraySerializer}; large primitive arrays:
  *       {@link DumpingArraySerializers}; both dump through the call's {@link DumpContext}.</li>
  *   <li>JDK classes: Kryo's own serializers where it has one, the element-wise
@@ -54,6 +56,7 @@ public final class WireKryo extends Kryo {
         setReferences(true);
         setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         register(ClosureSerializer.Closure.class, new LambdaSerializer());
+        register(IndexRange.class, new IndexRangeSerializer());   // an id, not its class name, in every batch
         ImmutableCollectionsSerializers.addDefaultSerializers(this);
         addDefaultSerializer(SharedArray.class, new SharedArraySerializer());
         addDefaultSerializer(Path.class, new PathSerializer());
@@ -102,6 +105,28 @@ public final class WireKryo extends Kryo {
         @Override
         public Path read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends Path> type) {
             return Path.of(in.readString());
+        }
+    }
+
+    /**
+     * A batch of {@code forEach} or {@code mapIndices} travels as its two ends, whatever its length
+     * (Kryo's collection serializer would write every element).
+     */
+    static final class IndexRangeSerializer extends Serializer<IndexRange> {
+        IndexRangeSerializer() {
+            setImmutable(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, IndexRange range) {
+            out.writeVarLong(range.from(), false);
+            out.writeVarLong(range.longSize(), true);
+        }
+
+        @Override
+        public IndexRange read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends IndexRange> type) {
+            long from = in.readVarLong(false);
+            return new IndexRange(from, from + in.readVarLong(true));
         }
     }
 

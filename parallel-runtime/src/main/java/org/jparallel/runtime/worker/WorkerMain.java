@@ -366,7 +366,7 @@ public final class WorkerMain {
             output.writeString(failure.getMessage());
             writeBlock(failure);
             RemoteTaskException standIn = new RemoteTaskException(failure.getClass().getName(), failure.getMessage(),
-                    failure.getStackTrace());
+                    failure.getStackTrace(), failedIndex);
             writeBlock(standIn);
         }
         channel.write(Frame.FAILED, output.getBuffer(), output.position());
