@@ -24,6 +24,10 @@ public final class IndexRange extends AbstractList<Object> implements RandomAcce
             throw new IllegalArgumentException("the range from " + from + " to " + to + " runs backwards; give"
                     + " from <= to (from is included, to is not; from == to is an empty range)");
         }
+        if (to - from < 0) {   // overflowed: more than Long.MAX_VALUE indices
+            throw new IllegalArgumentException("the range from " + from + " to " + to + " holds more than "
+                    + Long.MAX_VALUE + " indices; split it into smaller ranges");
+        }
         this.from = from;
         this.to = to;
     }

@@ -76,10 +76,12 @@ class JavaApiTest {
         assertEquals(1_000_005, range.to());
 
         Output far = new Output(64, -1);
-        kryo.writeClassAndObject(far, new IndexRange(-7, Long.MAX_VALUE));
+        kryo.writeClassAndObject(far, new IndexRange(-7, Long.MAX_VALUE - 7));
         IndexRange farBack = (IndexRange) kryo.readClassAndObject(new Input(far.toBytes()));
         assertEquals(-7, farBack.from());
-        assertEquals(Long.MAX_VALUE, farBack.to());
+        assertEquals(Long.MAX_VALUE - 7, farBack.to());
+        assertThrows(IllegalArgumentException.class, () -> new IndexRange(-7, Long.MAX_VALUE),
+                "more indices than a long can count");
     }
 
     @ParameterizedTest
