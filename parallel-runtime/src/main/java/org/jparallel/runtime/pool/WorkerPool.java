@@ -107,7 +107,7 @@ final class WorkerPool {
         daemon("jparallel-acceptor", this::acceptLoop).start();
         ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon("jparallel-watchdog", r));
         sender = Executors.newSingleThreadExecutor(r -> daemon("jparallel-sender", r));
-        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tickSurviving, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- calls
@@ -555,6 +555,20 @@ final class WorkerPool {
             return -1;
         }
     }
+
+    /** A scheduled task that throws is never run again: a bug in one tick must not end timeouts for good. */
+    private void tickSurviving() {
+        try {
+            tick();
+        } catch (RuntimeException | Error bug) {
+            if (!tickFailed) {
+                tickFailed = true;
+                System.err.println("jparallel: the worker pool's watchdog failed (it goes on): " + bug);
+            }
+        }
+    }
+
+    private volatile boolean tickFailed;
 
     /** Timeouts, cancelled tasks that do not stop, workers that never say hello, the idle timeout. */
     private void tick() {
