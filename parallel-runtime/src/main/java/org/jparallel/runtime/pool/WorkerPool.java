@@ -76,6 +76,8 @@ final class WorkerPool {
     /** Sends what callers' threads queued; see {@link #flushAll}. */
     private final ExecutorService sender;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
+    /** Whether a tick failed already: said once. */
+    private volatile boolean tickFailed;
 
     private final List<Worker> workers = new ArrayList<>();
     private final Map<String, Worker> starting = new HashMap<>();
@@ -567,8 +569,6 @@ final class WorkerPool {
             }
         }
     }
-
-    private volatile boolean tickFailed;
 
     /** Timeouts, cancelled tasks that do not stop, workers that never say hello, the idle timeout. */
     private void tick() {
