@@ -56,6 +56,7 @@ final class ProcessCall implements CallExecutor {
         this.pool = pool;
         this.spec = spec;
         this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
+        pool.prestart(spec.nJobs(), spec.userLoader());   // JVMs start while the function is serialized
         try {
             this.function = serialize(spec.function(), "the function");
         } catch (RuntimeException e) {

@@ -114,6 +114,21 @@ final class WorkerPool {
 
     // ---------------------------------------------------------------- calls
 
+    /**
+     * Starts the workers a call of {@code nJobs} will need, before the call exists: a cold first
+     * call then loads and sets up its serializers in this JVM while the worker JVMs start, instead
+     * of before. Idle workers beyond it are left to {@link #begin}, which knows whether other calls run.
+     */
+    synchronized void prestart(int nJobs, ClassLoader userLoader) {
+        if (closed) {
+            return;
+        }
+        target = Math.max(target, nJobs);   // what spawn divides the cores by
+        for (int live = workers.size() + starting.size(); live < nJobs; live++) {
+            spawn(userLoader);
+        }
+    }
+
     /** Registers a call and sizes the pool for it. */
     synchronized void begin(ProcessCall call, CallSpec spec) {
         if (closed) {
