@@ -182,11 +182,12 @@ final class SparkCall implements CallExecutor {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
+    /** Cancels the call's job group, if a job of it still runs (any thread). */
     @Override
     public void cancel() {
         cancelled = true;
         synchronized (jobs) {
-            if (!jobs.isEmpty()) {
+            if (jobs.stream().anyMatch(job -> !job.isCompleted())) {
                 backend.context().cancelJobGroup(group);
             }
         }
@@ -198,13 +199,6 @@ final class SparkCall implements CallExecutor {
             return;
         }
         closed = true;
-        synchronized (jobs) {
-            for (SimpleFutureAction<BoxedUnit> job : jobs) {
-                if (!job.isCompleted()) {
-                    cancel();
-                    break;
-                }
-            }
-        }
+        cancel();   // a stream closed early leaves partitions running
     }
 }

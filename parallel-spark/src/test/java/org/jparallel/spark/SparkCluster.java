@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * Every wait has a time limit; when one fires, the executors' stderr ({@code work/app-* /N/stderr})
  * is printed with the master's and worker's logs.
  */
-public final class SparkCluster implements BeforeAllCallback {
+public class SparkCluster implements BeforeAllCallback {
     static final Duration START_LIMIT = Duration.ofSeconds(120);
     private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://\\S+)");
 
