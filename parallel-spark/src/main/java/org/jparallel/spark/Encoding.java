@@ -4,15 +4,16 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Handle;
-import org.jparallel.memmap.MmapMode;
 import org.jparallel.memmap.SharedArray;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What Spark carries for us, always as {@code byte[]} (Spark's own serializers never see a user
@@ -27,8 +28,9 @@ import java.util.List;
  * </pre>
  *
  * Shared arrays: no dump context is set, so heap arrays travel as their bytes inside these blocks;
- * a memory-mapped array would travel as the name of a file that other machines do not have, so
- * {@link #encode} refuses it.
+ * a memory-mapped array travels as its handle, whose file other machines do not have: each one
+ * written is handed to a {@link Mapped} policy, which ships a read-only one ({@link ShippedFiles})
+ * or refuses it; the executor reads handles through the map of shipped files.
  */
 final class Encoding {
     private static final byte SUCCESS = 0;
@@ -39,6 +41,18 @@ final class Encoding {
 
     private Encoding() {
     }
+
+    /** What to do with each memory-mapped array a value holds: ship it, or throw. */
+    interface Mapped {
+        void sent(SharedArray array, String what);
+    }
+
+    /** Refuses every mapped array (results of executors, whose files live there). */
+    static final Mapped REFUSE = (array, what) -> {
+        throw new MappedArrayException(what + " holds a memory-mapped array (" + array.handle().orElseThrow().file()
+                + "), a file of the executor's machine: return a heap copy instead (DoubleArray.of(array.toArray())"
+                + " and the like)");
+    };
 
     /** Thrown when a value holds a memory-mapped shared array, which cannot reach another machine. */
     static final class MappedArrayException extends IllegalArgumentException {
@@ -52,13 +66,13 @@ final class Encoding {
      *
      * @param what for messages ("the function", "the argument of task 7")
      */
-    static byte[] encode(Object value, ClassLoader loader, String what) {
+    static byte[] encode(Object value, ClassLoader loader, String what, Mapped mapped) {
         Output out = new Output(4096, -1);
-        write(out, value, loader, what);
+        write(out, value, loader, what, mapped);
         return out.toBytes();
     }
 
-    private static void write(Output out, Object value, ClassLoader loader, String what) {
+    private static void write(Output out, Object value, ClassLoader loader, String what, Mapped policy) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(loader);
         List<Object> mapped = new ArrayList<>();
@@ -69,20 +83,14 @@ final class Encoding {
             kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
             kryo.reset();
         }
-        if (!mapped.isEmpty()) {
-            throw refusal((SharedArray) mapped.get(0), what);
+        for (Object array : mapped) {
+            policy.sent((SharedArray) array, what);
         }
     }
 
-    private static MappedArrayException refusal(SharedArray array, String what) {
+    /** The refusal of a writable mapped array, which executors could never write back to this machine. */
+    static MappedArrayException writable(SharedArray array, String what) {
         Handle h = array.handle().orElseThrow();
-        if (h.mode() == MmapMode.READ_ONLY) {
-            return new MappedArrayException(what + " holds a read-only memory-mapped array (" + h.file() + "), and"
-                    + " the Spark backend does not ship mapped files to executors yet: a mapping is a file of this"
-                    + " machine. Pass a heap copy instead (DoubleArray.of(array.toArray()) and the like; it travels"
-                    + " with the call), or put the file where every executor can read it and open it inside the"
-                    + " task with Memmap.load...(path, MmapMode.READ_ONLY)");
-        }
         return new MappedArrayException(what + " holds a writable memory-mapped array (" + h.file() + ", mode "
                 + h.mode() + "): on a Spark cluster tasks run on other machines, where writes to it (set, fill,"
                 + " addAndGet and other atomics, an output memmap) could never reach this one. Return the results"
@@ -90,30 +98,39 @@ final class Encoding {
     }
 
     static Object decode(byte[] bytes, ClassLoader loader) {
-        return read(new Input(bytes), loader);
+        return read(new Input(bytes), loader, null);
     }
 
-    private static Object read(Input in, ClassLoader loader) {
+    /** Reads with {@code files} (handles' files as the caller named them, to where they are here), if not null. */
+    static Object decode(byte[] bytes, ClassLoader loader, Function<Path, Path> files) {
+        return read(new Input(bytes), loader, files);
+    }
+
+    private static Object read(Input in, ClassLoader loader, Function<Path, Path> files) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(loader);
+        if (files != null) {
+            kryo.getContext().put(SharedArraySerializer.FILE_MAP, files);
+        }
         try {
             return kryo.readClassAndObject(in);
         } finally {
+            kryo.getContext().remove(SharedArraySerializer.FILE_MAP);
             kryo.reset();
         }
     }
 
     // ---------------------------------------------------------------- partitions
 
-    static byte[] encodeBatch(Batch batch, ClassLoader loader) {
+    static byte[] encodeBatch(Batch batch, ClassLoader loader, Mapped mapped) {
         Output out = new Output(4096, -1);
         out.writeVarLong(batch.firstIndex(), true);
         try {
             write(out, batch.args(), loader, "the arguments of tasks " + batch.firstIndex() + " to "
-                    + (batch.firstIndex() + batch.size() - 1));
+                    + (batch.firstIndex() + batch.size() - 1), mapped);
         } catch (RuntimeException batchFailed) {
             for (int i = 0; i < batch.size(); i++) {   // name the very argument that does not travel
-                encode(batch.args().get(i), loader, "the argument of task " + (batch.firstIndex() + i));
+                encode(batch.args().get(i), loader, "the argument of task " + (batch.firstIndex() + i), mapped);
             }
             throw batchFailed;
         }
@@ -121,10 +138,10 @@ final class Encoding {
     }
 
     @SuppressWarnings("unchecked")
-    static Batch decodeBatch(byte[] bytes, ClassLoader loader) {
+    static Batch decodeBatch(byte[] bytes, ClassLoader loader, Function<Path, Path> files) {
         Input in = new Input(bytes);
         long first = in.readVarLong(true);
-        return new Batch(first, (List<Object>) read(in, loader));
+        return new Batch(first, (List<Object>) read(in, loader, files));
     }
 
     // ---------------------------------------------------------------- outcomes
@@ -138,13 +155,13 @@ final class Encoding {
             out.writeVarLong(outcome.nanos(), true);
             try {
                 write(out, outcome.results(), loader, "a result of tasks " + outcome.batch().firstIndex() + " to "
-                        + (outcome.batch().firstIndex() + outcome.batch().size() - 1));
+                        + (outcome.batch().firstIndex() + outcome.batch().size() - 1), REFUSE);
                 return out.toBytes();
             } catch (RuntimeException e) {
                 long index = outcome.batch().firstIndex();
                 for (Object result : outcome.results()) {
                     try {
-                        encode(result, loader, "the result of task " + index);
+                        encode(result, loader, "the result of task " + index, REFUSE);
                     } catch (RuntimeException thisOne) {
                         return encodeFailure(index, new IllegalStateException("the result of task " + index
                                 + " cannot be sent back from the executor: " + thisOne.getMessage(), thisOne),
@@ -168,9 +185,9 @@ final class Encoding {
         out.writeString(failure.getMessage());
         byte[] block;
         try {
-            block = encode(failure, loader, "the exception of task " + index);
+            block = encode(failure, loader, "the exception of task " + index, REFUSE);
         } catch (RuntimeException | LinkageError notSerializable) {
-            block = encode(standIn(failure), loader, "the exception of task " + index);
+            block = encode(standIn(failure), loader, "the exception of task " + index, REFUSE);
         }
         out.writeInt(block.length);
         out.writeBytes(block);
@@ -195,7 +212,7 @@ final class Encoding {
         if (kind == SUCCESS) {
             long nanos = in.readVarLong(true);
             try {
-                return BatchOutcome.success(batch, (List<Object>) read(in, loader), where, nanos);
+                return BatchOutcome.success(batch, (List<Object>) read(in, loader, null), where, nanos);
             } catch (RuntimeException e) {
                 return BatchOutcome.failure(batch, new IllegalStateException("a result of tasks from "
                         + batch.firstIndex() + " cannot be read in this JVM: " + e.getMessage(), e),

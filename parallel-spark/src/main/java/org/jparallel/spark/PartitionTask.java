@@ -1,6 +1,7 @@
 package org.jparallel.spark;
 
 import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
 import org.jparallel.Fn;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.spi.Batch;
@@ -11,9 +12,13 @@ import scala.runtime.AbstractFunction1;
 
 import java.io.Serializable;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * What a Spark task runs on an executor: one partition, which is one batch of consecutive tasks.
@@ -34,10 +39,24 @@ final class PartitionTask extends AbstractFunction1<Iterator<byte[]>, byte[]> im
 
     private final byte[] function;
     private final long timeoutNanos;
+    /** Read-only mapped files shipped with SparkContext.addFile: the caller's path to the name added. */
+    private final HashMap<String, String> files;
 
-    PartitionTask(byte[] function, Duration timeout) {
+    PartitionTask(byte[] function, Duration timeout, Map<String, String> files) {
         this.function = function;
         this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+        this.files = new HashMap<>(files);
+    }
+
+    /** A handle's file as the caller named it, to where Spark put it on this executor. */
+    private Function<Path, Path> shippedFiles() {
+        if (files.isEmpty()) {
+            return null;
+        }
+        return file -> {
+            String name = files.get(file.toString());
+            return name == null ? file : Path.of(SparkFiles.get(name));
+        };
     }
 
     @Override
@@ -47,10 +66,11 @@ final class PartitionTask extends AbstractFunction1<Iterator<byte[]>, byte[]> im
         String here = where();
         long firstIndex = -1;
         try {
-            Batch batch = Encoding.decodeBatch(input, loader);
+            Function<Path, Path> shipped = shippedFiles();
+            Batch batch = Encoding.decodeBatch(input, loader, shipped);
             firstIndex = batch.firstIndex();
             @SuppressWarnings("unchecked")
-            Fn<Object, Object> fn = (Fn<Object, Object>) Encoding.decode(function, loader);
+            Fn<Object, Object> fn = (Fn<Object, Object>) Encoding.decode(function, loader, shipped);
             BatchOutcome outcome = timeoutNanos == 0
                     ? LocalBatch.run(fn, batch, () -> Thread.currentThread().isInterrupted(), i -> { }, here)
                     : runWatched(fn, batch, loader, here);

@@ -34,12 +34,17 @@ import java.util.Objects;
  * times (an application setting; the call's {@code retries} has no say), after which the call fails
  * with {@link org.jparallel.WorkerDiedException} naming the first task of the lost partition.
  *
- * <p><b>What it refuses, before anything runs</b>: memory-mapped shared arrays, in the function or
- * the arguments. A writable one (an output memmap, atomics) could never be written across
- * machines: return results instead. Read-only mapped files are not shipped to executors yet: pass a
- * heap array (it travels inside the call, once per executor for a captured one) or open a file all
- * executors see inside the task. Settings about worker JVMs ({@code workerHeap} and the like) and
- * {@code retries} are refused as well, since Spark's configuration governs executors.
+ * <p><b>Shared arrays.</b> A read-only memory-mapped array (or a copy-on-write one) in the function
+ * or the arguments is shipped with {@link SparkContext#addFile} under a unique name, once per
+ * application: each executor fetches it once and maps it read-only, its tasks sharing the mapping.
+ * The data must stay until the application ends (jparallel keeps a hard link to it where it can):
+ * an executor that starts later fetches every file added so far. A heap array travels inside the
+ * call (once per executor for one the function captures, in Spark's broadcast of the job).
+ *
+ * <p><b>What it refuses, before anything runs</b>: a writable memory-mapped array (an output memmap,
+ * atomics), which executors on other machines could never write back: return results instead.
+ * Settings about worker JVMs ({@code workerHeap} and the like) and {@code retries} are refused as
+ * well, since Spark's configuration governs executors.
  *
  * <p>What tasks print goes to the executors' logs ({@code work/app-*}/N/stdout and stderr on a
  * standalone worker), as with any Spark code.

@@ -16,8 +16,14 @@ import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
+import org.jparallel.memmap.Handle;
+import org.jparallel.memmap.MmapMode;
+import org.jparallel.memmap.SharedArray;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +55,9 @@ final class SparkCall implements CallExecutor {
     private final List<byte[]> pendingBytes = new ArrayList<>();
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final List<SimpleFutureAction<BoxedUnit>> jobs = new ArrayList<>();
+    /** Read-only mapped files the call's values hold: the caller's path to the name shipped under. */
+    private final Map<String, String> files = new HashMap<>();
+    private final Encoding.Mapped ship = this::ship;
     private int running;   // partitions launched whose outcome was not taken yet
     private volatile boolean cancelled;
     private boolean closed;
@@ -61,12 +70,21 @@ final class SparkCall implements CallExecutor {
         this.backend = backend;
         this.spec = spec;
         this.group = "jparallel-" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet();
-        this.function = Encoding.encode(spec.function(), spec.userLoader(), "the function");
+        this.function = Encoding.encode(spec.function(), spec.userLoader(), "the function", ship);
+    }
+
+    /** A mapped array met while encoding: a read-only one is shipped (once per application), a writable one refused. */
+    private void ship(SharedArray array, String what) {
+        Handle h = array.handle().orElseThrow();
+        if (h.mode() == MmapMode.READ_WRITE) {
+            throw Encoding.writable(array, what);
+        }
+        files.computeIfAbsent(h.file().toString(), f -> ShippedFiles.of(backend.context()).ship(h.file()));
     }
 
     @Override
     public void submit(Batch batch) {
-        pendingBytes.add(Encoding.encodeBatch(batch, spec.userLoader()));
+        pendingBytes.add(Encoding.encodeBatch(batch, spec.userLoader(), ship));
         pending.add(batch);
     }
 
@@ -111,7 +129,7 @@ final class SparkCall implements CallExecutor {
         try {
             sc.setJobGroup(group, "jparallel: tasks " + batches.get(0).firstIndex() + " to "
                     + (last(batches).firstIndex() + last(batches).size() - 1), true);
-            job = sc.submitJob(rdd, new PartitionTask(function, spec.timeout()), seq,
+            job = sc.submitJob(rdd, new PartitionTask(function, spec.timeout(), files), seq,
                     new AbstractFunction2<Object, byte[], BoxedUnit>() {
                         @Override
                         public BoxedUnit apply(Object partition, byte[] outcome) {

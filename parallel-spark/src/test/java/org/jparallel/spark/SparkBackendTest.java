@@ -5,6 +5,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.jparallel.Fn;
 import org.jparallel.Parallel;
 import org.jparallel.ParallelConfig;
 import org.jparallel.TaskFailure;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -259,8 +259,7 @@ class SparkBackendTest {
 
     @Test
     @Order(10)
-    void sharedMappedArraysAreRefusedBeforeAnythingRunsHeapArraysTravel(@org.junit.jupiter.api.io.TempDir Path tmp)
-            throws Exception {
+    void writableMappedArraysAreRefusedBeforeAnythingRunsHeapArraysTravel() {
         COUNTS.awaitIdle();
         int jobsBefore = COUNTS.jobs.get();
         try (DoubleArray out = Memmap.doubles(10)) {
@@ -275,15 +274,6 @@ class SparkBackendTest {
                     .map(delayed((DoubleArray a) -> a.get(0)), List.of(out)));
             assertTrue(asArgument.getMessage().contains("the argument of task 0"), asArgument.getMessage());
         }
-        Path file = tmp.resolve("in.npy");
-        try (DoubleArray a = DoubleArray.of(new double[] {1, 2, 3})) {
-            Memmap.dump(a, file);
-        }
-        try (DoubleArray readOnly = Memmap.loadDoubles(file, MmapMode.READ_ONLY)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parallel(-1)
-                    .map(delayed((Integer i) -> readOnly.get(i)), List.of(0)));
-            assertTrue(e.getMessage().contains("read-only memory-mapped array"), e.getMessage());
-        }
         SparkCluster.waitFor("listener events", LIMIT, () -> true);
         assertEquals(jobsBefore, COUNTS.jobs.get(), "nothing ran");
         double[] values = new double[1 << 20];   // 8 MiB on the heap, captured: travels with the call
@@ -291,7 +281,35 @@ class SparkBackendTest {
         DoubleArray heap = DoubleArray.of(values);
         assertEquals(List.of((double) (1 << 20), (double) (1 << 20)),
                 parallel(-1).map(delayed((Integer i) -> heap.sum()), List.of(0, 1)));
-        assertTrue(Files.notExists(tmp.resolve("nothing")));
+    }
+
+    @Test
+    @Order(11)
+    void aReadOnlyMappedArrayIsShippedOncePerApplicationAndMappedOnTheExecutors() {
+        try (DoubleArray written = Memmap.doubles(1 << 16)) {   // in /dev/shm, as a pipeline's data would be
+            written.fill(2.0);
+            Path file = written.handle().orElseThrow().file();
+            try (DoubleArray shared = Memmap.loadDoubles(file, MmapMode.READ_ONLY)) {
+                Fn<Integer, String> where = i -> shared.sum() + " " + shared.handle().orElseThrow().file()
+                        + " " + shared.isReadOnly();
+                List<String> seen = new ArrayList<>(parallel(-1).map(delayed(where), List.of(0, 1, 2, 3)));
+                seen.addAll(parallel(-1).map(delayed(where), List.of(0, 1, 2, 3)));
+                Set<String> names = new HashSet<>();
+                Set<String> copies = new HashSet<>();
+                for (String s : seen) {
+                    String[] parts = s.split(" ");
+                    assertEquals(2.0 * (1 << 16), Double.parseDouble(parts[0]));
+                    assertEquals("true", parts[2]);
+                    Path mapped = Path.of(parts[1]);
+                    assertNotEquals(file, mapped, "executors map a copy of their own, fetched from the driver");
+                    names.add(mapped.getFileName().toString());
+                    copies.add(mapped.toString());
+                }
+                assertEquals(1, names.size(), "shipped once, under one name, for both calls: " + names);
+                assertTrue(names.iterator().next().endsWith("-" + file.getFileName()), names.toString());
+                assertTrue(copies.size() <= 2, "at most one copy per executor: " + copies);
+            }
+        }
     }
 
     @Test

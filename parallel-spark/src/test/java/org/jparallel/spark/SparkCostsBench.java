@@ -1,6 +1,9 @@
 package org.jparallel.spark;
 
 import org.jparallel.Parallel;
+import org.jparallel.memmap.DoubleArray;
+import org.jparallel.memmap.Memmap;
+import org.jparallel.memmap.MmapMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -48,6 +51,24 @@ class SparkCostsBench {
         rows.add(timed("warm call, 2 tasks", 20, () -> spark.map(delayed((Integer x) -> x + 1), two)));
         rows.add(timed("10,000 tiny tasks (x + 1)", 5, () -> spark.map(delayed((Integer x) -> x + 1), tiny)));
 
+        List<Integer> four = List.of(0, 1, 2, 3);
+        try (DoubleArray written = Memmap.doubles(BIG / 8)) {
+            written.fill(1.0);
+            try (DoubleArray big = Memmap.loadDoubles(written.handle().orElseThrow().file(), MmapMode.READ_ONLY)) {
+                Supplier<List<Integer>> sums = () -> check(spark.map(delayed((Integer i) -> (int) big.sum()), four));
+                rows.add(timed("256 MiB read-only mapped array summed by 4 tasks: first call (ships it)", 1, sums));
+                rows.add(timed("256 MiB read-only mapped array summed by 4 tasks: next calls", 5, sums));
+                Parallel.shutdownWorkers();
+                try (Parallel jvms = Parallel.of(2)) {
+                    Supplier<List<Integer>> local = () -> check(jvms.map(delayed((Integer i) -> (int) big.sum()), four));
+                    rows.add(timed("worker JVMs: the same, first call (starts 2 JVMs)", 1, local));
+                    rows.add(timed("worker JVMs: the same, next calls", 5, local));
+                } finally {
+                    Parallel.shutdownWorkers();
+                }
+            }
+        }
+
         Parallel.shutdownWorkers();
         try (Parallel jvms = Parallel.of(2)) {
             rows.add(timed("worker JVMs: first call, 2 tasks (starts 2 JVMs)", 1,
@@ -61,6 +82,13 @@ class SparkCostsBench {
         System.out.println("| what | median ms | runs |");
         System.out.println("| --- | ---: | ---: |");
         rows.forEach(System.out::println);
+    }
+
+    private static final long BIG = 256L << 20;
+
+    private static List<Integer> check(List<Integer> sums) {
+        sums.forEach(sum -> assertEquals((int) (BIG / 8), sum));
+        return List.of(2, 3);   // what timed() checks
     }
 
     private static String timed(String what, int runs, Supplier<List<Integer>> call) {
