@@ -18,9 +18,10 @@ need_numpy() {
 
 check_leaks() {
   local left
-  left=$( { ls -d /dev/shm/jparallel-* "${TMPDIR:-/tmp}"/jparallel-* 2>/dev/null || true; } )
+  left=$( { ls -d /dev/shm/jparallel-* "${TMPDIR:-/tmp}"/jparallel-* "${TMPDIR:-/tmp}"/sparktest-* 2>/dev/null || true; } )
   local procs
-  procs=$(pgrep -f 'org.jparallel.runtime.worker.WorkerMain' || true)
+  # Worker JVMs, and the Spark master, worker and executors of parallel-spark's tests (their folder is sparktest-*).
+  procs=$(pgrep -f 'org.jparallel.runtime.worker.WorkerMain|sparktest-' || true)
   if [ -n "$left" ] || [ -n "$procs" ]; then
     echo "FAILED: the tests left behind:" >&2
     [ -n "$left" ] && echo "$left" >&2

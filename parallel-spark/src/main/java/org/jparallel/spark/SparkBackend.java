@@ -9,6 +9,7 @@ import org.jparallel.spi.WorkerOptions;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
  * Runs a {@link org.jparallel.Parallel}'s tasks on the executors of an Apache Spark application:
@@ -60,10 +61,17 @@ public final class SparkBackend implements ClusterBackend {
 
     private final SparkContext sc;
     private final Duration executorWait;
+    /** How many executors are registered now (the tests give a stand-in). */
+    private final IntSupplier executors;
 
-    private SparkBackend(SparkContext sc, Duration executorWait) {
+    SparkBackend(SparkContext sc, Duration executorWait, IntSupplier executors) {
         this.sc = sc;
         this.executorWait = executorWait;
+        this.executors = executors;
+    }
+
+    private static IntSupplier registeredExecutors(SparkContext sc) {
+        return () -> sc.statusTracker().getExecutorInfos().length - 1;   // the driver is listed too
     }
 
     /**
@@ -84,7 +92,7 @@ public final class SparkBackend implements ClusterBackend {
                     + " needs Spark's default serializer (it hands Spark byte[] only, which Java serialization"
                     + " moves as fast)");
         }
-        return new SparkBackend(sc, DEFAULT_EXECUTOR_WAIT);
+        return new SparkBackend(sc, DEFAULT_EXECUTOR_WAIT, registeredExecutors(sc));
     }
 
     /** The same, from a JavaSparkContext. */
@@ -100,7 +108,7 @@ public final class SparkBackend implements ClusterBackend {
         if (wait.isNegative() || wait.isZero()) {
             throw new IllegalArgumentException("executorWait must be positive, got " + wait);
         }
-        return new SparkBackend(sc, wait);
+        return new SparkBackend(sc, wait, executors);
     }
 
     SparkContext context() {
@@ -144,10 +152,11 @@ public final class SparkBackend implements ClusterBackend {
             return;
         }
         long deadline = System.nanoTime() + executorWait.toNanos();
-        while (sc.statusTracker().getExecutorInfos().length < 2) {   // the driver is listed too
+        while (executors.getAsInt() < 1) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no Spark executor registered with " + sc.master() + " (application "
-                        + sc.applicationId() + ") within " + executorWait.toSeconds() + " s. Check that a worker is"
+                        + sc.applicationId() + ") within " + (executorWait.toMillis() % 1000 == 0 ? executorWait.toSeconds() + " s"
+                        : executorWait.toMillis() + " ms") + ". Check that a worker is"
                         + " alive and has the free cores and memory the application asks for (spark.executor.cores,"
                         + " spark.executor.memory, spark.cores.max), and read the executors' stderr (work/app-*/N/stderr"
                         + " on a standalone worker). SparkBackend.executorWait(...) sets this limit");

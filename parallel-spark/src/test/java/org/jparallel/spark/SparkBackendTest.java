@@ -313,6 +313,27 @@ class SparkBackendTest {
     }
 
     @Test
+    @Order(12)
+    void aLazyIterableRunsInWavesOfJobsInOrder() {
+        Iterable<Integer> lazy = () -> IntStream.range(0, 3000).iterator();   // not a Collection: size unknown
+        List<Integer> out = parallel(-1).map(delayed((Integer x) -> x - 1), lazy);
+        assertEquals(IntStream.range(0, 3000).map(x -> x - 1).boxed().toList(), out);
+    }
+
+    @Test
+    @Order(13)
+    void noExecutorWithinTheLimitIsAClearErrorNotAHang() {
+        SparkBackend none = new SparkBackend(CLUSTER.context(), Duration.ofMillis(500), () -> 0);
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Parallel.of(2).on(none).map(delayed((Integer x) -> x), List.of(1)));
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+        assertTrue(e.getMessage().startsWith("no Spark executor registered with spark://")
+                && e.getMessage().contains("within 500 ms") && e.getMessage().contains("executorWait"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Parallel.of(-1).on(none).nJobs());
+    }
+
+    @Test
     @Order(100)   // last: the application is left with one executor until the worker starts another
     void anExecutorKilledMidCallHasItsTasksRunAgain() {
         COUNTS.awaitIdle();
