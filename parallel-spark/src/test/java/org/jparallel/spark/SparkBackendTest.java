@@ -157,8 +157,7 @@ class SparkBackendTest {
         }), args)) {
             List<Integer> seen = s.toList();
             assertEquals(Set.copyOf(args), Set.copyOf(seen));
-            assertNotEquals(0, seen.get(0));
-            assertEquals(0, seen.get(seen.size() - 1), "order " + seen);
+            assertNotEquals(0, seen.get(0), "order " + seen);   // the others finish while task 0 sleeps
         }
     }
 
