@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -330,6 +331,28 @@ class SparkBackendTest {
         assertTrue(e.getMessage().startsWith("no Spark executor registered with spark://")
                 && e.getMessage().contains("within 500 ms") && e.getMessage().contains("executorWait"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> Parallel.of(-1).on(none).nJobs());
+    }
+
+    @Test
+    @Order(14)
+    void whatTasksPrintGoesToTheExecutorsLogs() {
+        String mark = "printed-by-task-" + java.util.UUID.randomUUID();
+        parallel(-1).map(delayed((Integer x) -> {
+            System.out.println(mark + " " + x);
+            System.out.flush();
+            return x;
+        }), List.of(0, 1));
+        SparkCluster.waitFor("the tasks' lines in the executors' stdout", LIMIT, () -> {
+            try (Stream<Path> files = Files.walk(CLUSTER.workDir())) {
+                return files.filter(f -> f.getFileName().toString().equals("stdout")).mapToLong(f -> {
+                    try {
+                        return Files.readString(f).lines().filter(l -> l.startsWith(mark)).count();
+                    } catch (java.io.IOException e) {
+                        return 0;
+                    }
+                }).sum() == 2;
+            }
+        });
     }
 
     @Test

@@ -90,6 +90,11 @@ public class SparkCluster implements BeforeAllCallback {
         return running.worker.descendants().filter(ProcessHandle::isAlive).toList();
     }
 
+    /** The standalone worker's folder of executor folders ({@code work/app-* /N/stdout, stderr}). */
+    public Path workDir() {
+        return running.dir.resolve("work");
+    }
+
     /** Waits (at most {@code limit}) until {@code n} executors are registered with the application. */
     public void awaitExecutors(int n, Duration limit) {
         waitFor(n + " executors registered", limit,
