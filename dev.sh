@@ -18,13 +18,14 @@ need_numpy() {
 
 check_leaks() {
   local left
-  left=$( { ls -d /dev/shm/jparallel-* "${TMPDIR:-/tmp}"/jparallel-* 2>/dev/null || true; } )
+  left=$( { ls -d /dev/shm/jparallel-* "${TMPDIR:-/tmp}"/jparallel-* "${TMPDIR:-/tmp}"/sparktest-* 2>/dev/null || true; } )
   # LargerThanMemoryTest makes a memory cgroup named jparallel-test-* below its own and removes it.
   local cgroups
   cgroups=$( { find /sys/fs/cgroup -maxdepth 8 -type d -name 'jparallel-*' 2>/dev/null || true; } )
   [ -n "$cgroups" ] && left=$(printf '%s\n%s' "$left" "$cgroups")
   local procs
-  procs=$(pgrep -f 'org.jparallel.runtime.worker.WorkerMain' || true)
+  # Worker JVMs, and the Spark master, worker and executors of parallel-spark's tests (their folder is sparktest-*).
+  procs=$(pgrep -f 'org.jparallel.runtime.worker.WorkerMain|sparktest-' || true)
   if [ -n "$left" ] || [ -n "$procs" ]; then
     echo "FAILED: the tests left behind:" >&2
     [ -n "$left" ] && echo "$left" >&2

@@ -9,6 +9,7 @@ import org.jparallel.internal.WorkerState;
 import org.jparallel.memmap.MmapMode;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
+import org.jparallel.spi.ClusterBackend;
 import org.jparallel.spi.IndexRange;
 import org.jparallel.spi.WorkerOptions;
 
@@ -99,6 +100,9 @@ public final class Parallel implements AutoCloseable {
     private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
     private int retries;
     private boolean progressBar = true;
+    /** Set by {@link #on}: tasks run on that cluster; {@link #requestedJobs} counts from its parallelism. */
+    private ClusterBackend cluster;
+    private int requestedJobs;
 
     private static final AtomicInteger ASYNC_CALLS = new AtomicInteger();
 
@@ -116,6 +120,7 @@ public final class Parallel implements AutoCloseable {
         batchSize = firstOf(ParallelConfig.fromBlocks(ParallelConfig::batchSize), null, 0);
         workerHeap = defaultWorkerHeap();
         retries = firstOf(ParallelConfig.fromBlocks(ParallelConfig::retries), null, 0);
+        cluster = ParallelConfig.fromBlocks(ParallelConfig::cluster);
         initializer(null);
     }
 
@@ -200,7 +205,9 @@ public final class Parallel implements AutoCloseable {
      * @throws IllegalArgumentException for 0 or more than {@value #MAX_JOBS}
      */
     public static Parallel of(int nJobs) {
-        return new Parallel(resolveJobs(nJobs, Runtime.getRuntime().availableProcessors()));
+        Parallel parallel = new Parallel(resolveJobs(nJobs, Runtime.getRuntime().availableProcessors()));
+        parallel.requestedJobs = nJobs;
+        return parallel;
     }
 
     static int resolveJobs(int nJobs, int cores) {
@@ -225,9 +232,24 @@ public final class Parallel implements AutoCloseable {
         return new Delayed2<>(fn);
     }
 
-    /** The number of tasks that may run at once (nJobs resolved against the core count). */
+    /**
+     * The number of tasks that may run at once (nJobs resolved against the core count, or against
+     * the cluster's parallelism after {@link #on}).
+     */
     public int nJobs() {
-        return nJobs;
+        return cluster == null ? nJobs : resolveJobs(requestedJobs, cluster.parallelism());
+    }
+
+    /**
+     * Runs this Parallel's tasks on a cluster instead of worker JVMs (the {@code backend} setting
+     * no longer applies): {@code Parallel.of(-1).on(SparkBackend.of(sparkContext))}. Results,
+     * errors, ordering, streams and timeouts are as on worker JVMs; see the cluster's own
+     * documentation for what it cannot honour (it refuses those settings before anything runs).
+     * Null: the cluster of an open {@link ParallelConfig} block, else worker JVMs again.
+     */
+    public Parallel on(ClusterBackend cluster) {
+        this.cluster = cluster == null ? ParallelConfig.fromBlocks(ParallelConfig::cluster) : cluster;
+        return this;
     }
 
     /** Where tasks run: {@link Backend#PROCESSES} by default. */
@@ -656,14 +678,16 @@ public final class Parallel implements AutoCloseable {
         if (initializer != null) {
             function = WorkerState.withState(initializerKey, initializer, function);
         }
-        CallSpec spec = new CallSpec(function, nJobs, maxBytes, tempFolder, mmapMode, timeout, retries,
+        int jobs = nJobs();
+        CallSpec spec = new CallSpec(function, jobs, maxBytes, tempFolder, mmapMode, timeout, retries,
                 new WorkerOptions(workerHeap, workerProperties, workerJvmOptions, idleTimeout),
                 userLoader);
-        CallExecutor executor = Backends.begin(backend, spec);
         long total = CallRunner.knownSize(args);
+        CallExecutor executor = cluster == null ? Backends.begin(backend, spec) : Backends.begin(cluster, spec);
+        int size = cluster == null || batchSize > 0 ? batchSize : cluster.batchSize(total, jobs);
+        int window = preDispatch > 0 ? preDispatch : cluster == null ? 2 * jobs : cluster.preDispatch(jobs);
         CallRunner[] self = new CallRunner[1];
-        CallRunner runner = new CallRunner(executor, args, batchSize, nJobs,
-                preDispatch > 0 ? preDispatch : 2 * nJobs, ordered,
+        CallRunner runner = new CallRunner(executor, args, size, jobs, window, ordered,
                 new Progress(verbose, progressBar, total, System.err),
                 () -> activeCalls.remove(self[0]));
         self[0] = runner;

@@ -51,6 +51,7 @@ public final class ParallelConfig implements AutoCloseable {
     private String workerHeap;
     private Integer retries;
     private Init<?> initializer;
+    private org.jparallel.spi.ClusterBackend cluster;
     /** Tasks of every Parallel of this block share the initializer's state: one per worker JVM. */
     private final String initializerKey = java.util.UUID.randomUUID().toString();
     private boolean closed;
@@ -121,6 +122,12 @@ public final class ParallelConfig implements AutoCloseable {
 
     public ParallelConfig retries(int times) {
         this.retries = Parallel.checkRetries(times);
+        return this;
+    }
+
+    /** Every {@code Parallel} of the block runs on {@code cluster}, as with {@link Parallel#on}; null: not set here. */
+    public ParallelConfig on(org.jparallel.spi.ClusterBackend cluster) {
+        this.cluster = cluster;
         return this;
     }
 
@@ -214,6 +221,10 @@ public final class ParallelConfig implements AutoCloseable {
     }
 
     /** The block's initializer and the key its state is kept under, or null. */
+    org.jparallel.spi.ClusterBackend cluster() {
+        return cluster;
+    }
+
     Map.Entry<String, Init<?>> initializer() {
         return initializer == null ? null : Map.entry(initializerKey, initializer);
     }

@@ -42,6 +42,12 @@ public final class Backends {
         return new InlineExecutor(spec.function(), spec.timeout());
     }
 
+    /** A call on a cluster ({@code Parallel.on}); nesting is checked as for every call. */
+    public static CallExecutor begin(org.jparallel.spi.ClusterBackend cluster, CallSpec spec) {
+        Nesting.checkNewCall();
+        return cluster.begin(spec);
+    }
+
     /**
      * Retries and worker options are about worker JVMs; where tasks run in this JVM they cannot
      * apply. Said once per JVM and setting, as a warning of the logger "org.jparallel".

@@ -31,6 +31,11 @@ public final class SharedArraySerializer extends Serializer<SharedArray> {
      * of it).
      */
     public static final Object ADOPT_FOREIGN = new Object();
+    /**
+     * Context key of a {@code Function<Path, Path>} applied to the file of every handle read: where
+     * files reach this machine under other names (the Spark backend ships them to its executors).
+     */
+    public static final Object FILE_MAP = new Object();
 
     private static final byte INLINE = 0;
     private static final byte MAPPED = 1;
@@ -64,13 +69,21 @@ public final class SharedArraySerializer extends Serializer<SharedArray> {
     @Override
     public SharedArray read(Kryo kryo, Input in, Class<? extends SharedArray> type) {
         if (in.readByte() == MAPPED) {
-            Handle handle = readHandle(in);
+            Handle handle = relocated(kryo, readHandle(in));
             DumpContext call = (DumpContext) kryo.getContext().get(DumpContext.KEY);
             boolean goesSoon = !ownedByThisJvm(handle) || (call != null && call.wrote(handle.file()));
             return kryo.getContext().containsKey(ADOPT_FOREIGN) && goesSoon ? Memmap.adopt(handle) : Memmap.open(handle);
         }
         DType dtype = DType.valueOf(in.readString());
         return ArrayBytes.read(dtype, readShape(in), in);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Handle relocated(Kryo kryo, Handle h) {
+        java.util.function.Function<Path, Path> map =
+                (java.util.function.Function<Path, Path>) kryo.getContext().get(FILE_MAP);
+        Path file = map == null ? h.file() : map.apply(h.file());
+        return file.equals(h.file()) ? h : new Handle(file, h.dataOffset(), h.dtype(), h.shape(), h.mode());
     }
 
     /**

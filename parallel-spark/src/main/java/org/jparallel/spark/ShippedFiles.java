@@ -1,0 +1,108 @@
+package org.jparallel.spark;
+
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
+import org.jparallel.memmap.TempFolders;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The read-only mapped files of one Spark application that reached its executors: each is added
+ * once with {@link SparkContext#addFile} under a unique name (Spark keys added files by name), so
+ * every executor fetches it once per application, before its first task, and maps it read-only
+ * (the mapping is cached per executor JVM, shared by its tasks).
+ *
+ * <p>The unique name is a hard link in a jparallel folder of this JVM (in the temp folder, else next
+ * to the file: Spark resolves symbolic links, so they cannot give a name), or a copy where no hard
+ * link can be made; so the data stays available to executors that start later even if its original
+ * name goes. The folders go when the application ends (or at JVM exit).
+ */
+final class ShippedFiles {
+    private static final Map<String, ShippedFiles> BY_APPLICATION = new ConcurrentHashMap<>();
+
+    private final SparkContext sc;
+    private final String prefix = "jparallel-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    /** "path|size|mtime" to the name it was added under: a file rewritten since is shipped again. */
+    private final Map<String, String> names = new HashMap<>();
+    private final Map<Path, Path> folders = new HashMap<>();   // base to our folder in it
+    private boolean ended;
+
+    private ShippedFiles(SparkContext sc) {
+        this.sc = sc;
+    }
+
+    static ShippedFiles of(SparkContext sc) {
+        return BY_APPLICATION.computeIfAbsent(sc.applicationId(), id -> {
+            ShippedFiles files = new ShippedFiles(sc);
+            sc.addSparkListener(new SparkListener() {
+                @Override
+                public void onApplicationEnd(SparkListenerApplicationEnd end) {
+                    BY_APPLICATION.remove(id);
+                    files.end();
+                }
+            });
+            return files;
+        });
+    }
+
+    /** The name under which executors find {@code file} ({@code SparkFiles.get(name)}); adds it on first sight. */
+    synchronized String ship(Path file) {
+        if (ended) {
+            throw new IllegalStateException("the Spark application has ended");
+        }
+        Path real = file.toAbsolutePath().normalize();
+        try {
+            String identity = real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis();
+            String name = names.get(identity);
+            if (name == null) {
+                name = prefix + "-" + (names.size() + 1) + "-" + real.getFileName();
+                Path link = folder(TempFolders.chooseBase(null, 0)).resolve(name);
+                if (!linked(link, real)) {
+                    Path beside = null;
+                    try {
+                        beside = folder(real.getParent()).resolve(name);
+                    } catch (UncheckedIOException | SecurityException readOnlyFolder) {
+                        // copy below
+                    }
+                    if (beside != null && linked(beside, real)) {
+                        link = beside;
+                    } else {
+                        link = folder(TempFolders.chooseBase(null, Files.size(real))).resolve(name);
+                        Files.copy(real, link);
+                    }
+                }
+                sc.addFile(link.toString());
+                names.put(identity, name);
+            }
+            return name;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot ship " + real + " to the Spark executors", e);
+        }
+    }
+
+    private Path folder(Path base) {
+        return folders.computeIfAbsent(base, b -> TempFolders.newFolder(b, "spark"));
+    }
+
+    private static boolean linked(Path link, Path file) {
+        try {
+            Files.createLink(link, file);
+            return true;
+        } catch (IOException | UnsupportedOperationException otherFileSystem) {
+            return false;
+        }
+    }
+
+    private synchronized void end() {
+        ended = true;
+        folders.values().forEach(TempFolders::deleteNow);
+    }
+}
