@@ -1,7 +1,7 @@
 package org.jparallel.spark;
 
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Handle;
 import org.jparallel.memmap.SharedArray;

@@ -75,12 +75,10 @@ final class PartitionTask extends AbstractFunction1<Iterator<byte[]>, byte[]> im
                     ? LocalBatch.run(fn, batch, () -> Thread.currentThread().isInterrupted(), i -> { }, here)
                     : runWatched(fn, batch, loader, here);
             return Encoding.encodeOutcome(outcome, loader);
-        } catch (LinkageError kryo4) {
+        } catch (LinkageError missing) {
             return Encoding.encodeFailure(Math.max(0, firstIndex), new IllegalStateException("the executor cannot"
-                    + " run jparallel's tasks: " + kryo4 + ". Spark brings Kryo 4 in the packages of Kryo 5, which"
-                    + " jparallel needs: put jparallel's jars (and kryo-5.*.jar) before Spark's on the executors'"
-                    + " class path (spark.executor.extraClassPath), or set spark.executor.userClassPathFirst=true"),
-                    here, loader);
+                    + " run jparallel's tasks: " + missing + ". Ship jparallel's jars and kryo5-*.jar to the"
+                    + " executors (spark.jars, or spark.executor.extraClassPath)"), here, loader);
         } catch (InterruptedException cancelled) {
             Thread.currentThread().interrupt();
             return Encoding.encodeFailure(Math.max(0, firstIndex), new CancellationException("the call was cancelled"),

@@ -50,10 +50,11 @@ import java.util.function.IntSupplier;
  * <p>What tasks print goes to the executors' logs ({@code work/app-*}/N/stdout and stderr on a
  * standalone worker), as with any Spark code.
  *
- * <p>Class path: the executors need jparallel's jars and Kryo 5 before Spark's own jars, which
- * bring Kryo 4 in the same packages (put them first in {@code spark.executor.extraClassPath}, or set
- * {@code spark.executor.userClassPathFirst=true} with {@code spark.jars}). Spark's default (Java)
- * serializer is needed on the driver for the same reason: see {@link #of}.
+ * <p>Class path: the executors need jparallel's jars and {@code kryo5} ({@code spark.jars} or
+ * {@code spark.executor.extraClassPath}), in any order: jparallel's Kryo 5 lives in relocated
+ * packages ({@code com.esotericsoftware.kryo.kryo5}), so it shares the class path with the Kryo 4
+ * that Spark brings, and Spark's own serializer, Java or {@code KryoSerializer}, is the
+ * application's choice.
  */
 public final class SparkBackend implements ClusterBackend {
     /** How long a call waits by default for a first executor to register. */
@@ -77,20 +78,12 @@ public final class SparkBackend implements ClusterBackend {
     /**
      * The backend of a running application's context.
      *
-     * @throws IllegalArgumentException if the context is stopped, or uses Spark's KryoSerializer,
-     *                                  whose Kryo 4 cannot share the class path with jparallel's Kryo 5
+     * @throws IllegalArgumentException if the context is stopped
      */
     public static SparkBackend of(SparkContext sc) {
         Objects.requireNonNull(sc, "SparkBackend.of(null)");
         if (sc.isStopped()) {
             throw new IllegalArgumentException("this SparkContext is stopped; create a new one");
-        }
-        String serializer = sc.getConf().get("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
-        if (serializer.contains("KryoSerializer")) {
-            throw new IllegalArgumentException("spark.serializer = " + serializer + ": jparallel's Kryo 5 and Spark's"
-                    + " Kryo 4 share their packages, so they cannot both be on one class path; the jparallel backend"
-                    + " needs Spark's default serializer (it hands Spark byte[] only, which Java serialization"
-                    + " moves as fast)");
         }
         return new SparkBackend(sc, DEFAULT_EXECUTOR_WAIT, registeredExecutors(sc));
     }

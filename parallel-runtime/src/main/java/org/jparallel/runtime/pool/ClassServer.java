@@ -1,6 +1,6 @@
 package org.jparallel.runtime.pool;
 
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package org.jparallel.runtime.pool;
 
-import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.KryoException;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.runtime.serial.SharedArraySerializer;

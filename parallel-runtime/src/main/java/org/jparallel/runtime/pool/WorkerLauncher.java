@@ -129,9 +129,7 @@ final class WorkerLauncher {
             }
         }
         for (Class<?> c : new Class<?>[] {WorkerMain.class, org.jparallel.Parallel.class,
-                org.jparallel.memmap.Memmap.class, com.esotericsoftware.kryo.Kryo.class,
-                org.objenesis.Objenesis.class, com.esotericsoftware.minlog.Log.class,
-                com.esotericsoftware.reflectasm.MethodAccess.class}) {
+                org.jparallel.memmap.Memmap.class, com.esotericsoftware.kryo.kryo5.Kryo.class}) {   // kryo5 holds its own deps
             var source = c.getProtectionDomain().getCodeSource();
             if (source != null) {
                 fileOf(source.getLocation()).ifPresent(entries::add);

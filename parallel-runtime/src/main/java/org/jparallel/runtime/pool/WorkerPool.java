@@ -1,6 +1,6 @@
 package org.jparallel.runtime.pool;
 
-import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Input;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.WorkerDiedException;
 import org.jparallel.memmap.TempFolders;

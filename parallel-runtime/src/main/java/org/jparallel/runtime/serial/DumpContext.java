@@ -20,7 +20,7 @@ import java.util.Map;
  * Thread-safe: batches of one call may be serialized by different threads.
  */
 public final class DumpContext {
-    /** Where a DumpContext sits in {@link com.esotericsoftware.kryo.Kryo#getContext()}. */
+    /** Where a DumpContext sits in {@link com.esotericsoftware.kryo.kryo5.Kryo#getContext()}. */
     public static final Object KEY = DumpContext.class;
 
     private final long maxBytes;

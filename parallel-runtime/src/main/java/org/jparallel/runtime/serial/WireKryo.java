@@ -1,17 +1,17 @@
 package org.jparallel.runtime.serial;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.Serializer;
-import com.esotericsoftware.kryo.serializers.ClosureSerializer;
-import com.esotericsoftware.kryo.serializers.FieldSerializer;
-import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
-import com.esotericsoftware.kryo.serializers.JavaSerializer;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.minlog.Log;
+import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.KryoException;
+import com.esotericsoftware.kryo.kryo5.Serializer;
+import com.esotericsoftware.kryo.kryo5.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.ImmutableCollectionsSerializers;
+import com.esotericsoftware.kryo.kryo5.serializers.JavaSerializer;
+import com.esotericsoftware.kryo.kryo5.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.kryo5.minlog.Log;
 import org.jparallel.memmap.SharedArray;
 import org.jparallel.spi.IndexRange;
-import org.objenesis.strategy.StdInstantiatorStrategy;
+import com.esotericsoftware.kryo.kryo5.objenesis.strategy.StdInstantiatorStrategy;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -98,12 +98,12 @@ public final class WireKryo extends Kryo {
         }
 
         @Override
-        public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, Path path) {
+        public void write(Kryo kryo, com.esotericsoftware.kryo.kryo5.io.Output out, Path path) {
             out.writeString(path.toString());
         }
 
         @Override
-        public Path read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends Path> type) {
+        public Path read(Kryo kryo, com.esotericsoftware.kryo.kryo5.io.Input in, Class<? extends Path> type) {
             return Path.of(in.readString());
         }
     }
@@ -118,13 +118,13 @@ public final class WireKryo extends Kryo {
         }
 
         @Override
-        public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output out, IndexRange range) {
+        public void write(Kryo kryo, com.esotericsoftware.kryo.kryo5.io.Output out, IndexRange range) {
             out.writeVarLong(range.from(), false);
             out.writeVarLong(range.longSize(), true);
         }
 
         @Override
-        public IndexRange read(Kryo kryo, com.esotericsoftware.kryo.io.Input in, Class<? extends IndexRange> type) {
+        public IndexRange read(Kryo kryo, com.esotericsoftware.kryo.kryo5.io.Input in, Class<? extends IndexRange> type) {
             long from = in.readVarLong(false);
             return new IndexRange(from, from + in.readVarLong(true));
         }

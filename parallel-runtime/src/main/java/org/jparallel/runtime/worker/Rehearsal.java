@@ -1,7 +1,7 @@
 package org.jparallel.runtime.worker;
 
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.Fn;
 import org.jparallel.memmap.DoubleArray;
 import org.jparallel.memmap.LongArray;

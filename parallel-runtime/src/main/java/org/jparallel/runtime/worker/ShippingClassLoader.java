@@ -1,7 +1,7 @@
 package org.jparallel.runtime.worker;
 
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Channel;
 import org.jparallel.runtime.wire.Frame;
