@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An application on a class path of jars: its first pool, once idle, makes a class-data-sharing
- * archive of the workers' classes in the user's cache folder, and the next application's workers
- * start from it.
+ * An application on a class path of jars: its first pool, once idle, makes a class-data archive of
+ * the workers' classes in the user's cache folder (a CDS archive, or JDK 25's AOT cache), and the
+ * next application's workers start from it, also one whose own classes are in a folder.
  */
 class StartupArchiveTest {
 
@@ -46,7 +46,7 @@ class StartupArchiveTest {
                     long deadline = System.nanoTime() + 60_000_000_000L;   // the archive is made while the pool idles
                     while (args.length > 1 && System.nanoTime() < deadline) {
                         try (var files = Files.list(cache)) {
-                            if (files.anyMatch(f -> f.toString().endsWith(".jsa"))) break;
+                            if (files.anyMatch(f -> f.toString().endsWith(".jsa") || f.toString().endsWith(".aot"))) break;
                         } catch (NoSuchFileException notYet) { }
                         Thread.onSpinWait();
                     }
@@ -72,11 +72,16 @@ class StartupArchiveTest {
 
         String first = run(classPath, cache, "wait-for-archive");
         assertTrue(first.contains("WORKERS [none, none]"), first);
+        String suffix = Runtime.version().feature() >= 25 ? ".aot" : ".jsa";
         try (var files = Files.list(cache.resolve("jparallel"))) {
-            assertEquals(1, files.filter(f -> f.toString().endsWith(".jsa")).count(), "one archive made");
+            assertEquals(List.of(suffix), files.map(f -> f.toString().substring(f.toString().lastIndexOf('.'))).toList(),
+                    "one archive made, and no training leftovers");
         }
         String second = run(classPath, cache);
         assertTrue(second.contains("WORKERS [archive, archive]"), second);
+        // Another application, its classes in a folder: the archive holds only the library's jars, so it serves this one too.
+        String fromFolder = run(dir + File.pathSeparator + jars, cache);
+        assertTrue(fromFolder.contains("WORKERS [archive, archive]"), fromFolder);
     }
 
     private static String run(String classPath, Path cache, String... more) throws Exception {

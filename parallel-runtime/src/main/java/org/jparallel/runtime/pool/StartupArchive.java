@@ -16,23 +16,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A class-data-sharing archive of the classes a worker loads (Kryo, our runtime, the JDK classes
- * they pull in), made once per JDK, class path and JVM options, and used by every worker started
- * after it exists: measured here, it takes a worker JVM's start from 0.34 s to 0.23 s on JDK 17 and
- * from 0.41 s to 0.21 s on JDK 25.
+ * A class-data archive of the classes a worker loads (Kryo, this library, the JDK classes they pull
+ * in), made once per machine for each JDK, set of this library's jars and JVM options, and used by
+ * every worker started after it exists, by any application. Measured here (a worker's rehearsal,
+ * {@code WorkerMain --train}): 0.48 s without, 0.33 s with a dynamic CDS archive on JDK 17, and on
+ * JDK 25, 0.48 s, 0.33 s, and 0.25 s with the AOT cache that JDK 25 makes instead (JEP 483: classes
+ * loaded and linked ahead of time, and method profiles).
  *
- * <p>The archive is made by a short training run of the worker's main class
- * ({@code -XX:ArchiveClassesAtExit}), started in the background the first time a pool goes idle,
- * so no call waits for it. It lives in {@code $XDG_CACHE_HOME/jparallel} (else
+ * <p>The archive is made by a training run of the worker's main class ({@code --train}, which
+ * rehearses a first call), started in the background the first time a pool goes idle, so no call
+ * waits for it: {@code -XX:ArchiveClassesAtExit} before JDK 25, {@code -XX:AOTMode=record} then
+ * {@code create} from JDK 25. It holds only this library's jars, which come first on every
+ * worker's class path, so the application's own class path, class folders included, may be
+ * anything after them. It lives in {@code $XDG_CACHE_HOME/jparallel} (else
  * {@code ~/.cache/jparallel}), named by a hash of everything that must match for the JVM to accept
- * it: JDK, options, class path entries with their sizes and times. The JVM checks again and quietly
- * ignores an archive that does not match ({@code -Xlog:cds*=off} keeps it quiet).
+ * it: JDK, options, the jars with their sizes and times. The JVM checks again and quietly ignores
+ * an archive that does not match ({@code -Xlog:cds*=off} keeps it quiet).
  *
- * <p>Dynamic archives need a class path of jar files only: with a class folder on it (as in a
- * build's own tests), workers start without an archive.
+ * <p>Archives need jar files: where this library is a class folder (as in its own build's tests),
+ * workers start without one.
  */
 final class StartupArchive {
     private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
+    /** JDK 25's AOT cache (JEP 483, 514) loads faster than a dynamic CDS archive; older JDKs lack it. */
+    static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
+    private static final List<String> QUIET = AOT_CACHE ? List.of("-Xlog:cds*=off", "-Xlog:aot*=off") : List.of("-Xlog:cds*=off");
 
     private final Path file;
 
@@ -40,22 +48,26 @@ final class StartupArchive {
         this.file = file;
     }
 
-    /** The archive for workers started with {@code jvmOptions} and {@code classPath}, or null if none can be. */
-    static StartupArchive forWorkers(List<String> jvmOptions, List<String> classPath) {
+    /** The archive for workers started with {@code jvmOptions} and this library's {@code jars}, or null if none can be. */
+    static StartupArchive forWorkers(List<String> jvmOptions, List<String> jars) {
+        if (jars.stream().anyMatch(e -> !Files.isRegularFile(Path.of(e)))) {
+            return null;
+        }
         Path cache = cacheFolder();
-        if (cache == null || classPath.stream().anyMatch(e -> !Files.isRegularFile(Path.of(e)))) {
+        if (cache == null) {
             return null;
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             update(sha, System.getProperty("java.home"), System.getProperty("java.vm.version"));
             jvmOptions.forEach(o -> update(sha, o));
-            for (String entry : classPath) {
+            for (String entry : jars) {
                 Path jar = Path.of(entry);
-                update(sha, entry, Long.toString(Files.size(jar)), Files.getLastModifiedTime(jar).toString());
+                update(sha, entry, Long.toString(Files.size(jar)), Long.toString(Files.getLastModifiedTime(jar).toMillis()));
             }
             String key = HexFormat.of().formatHex(sha.digest()).substring(0, 32);
-            return new StartupArchive(cache.resolve("worker-" + Runtime.version().feature() + "-" + key + ".jsa"));
+            String suffix = AOT_CACHE ? ".aot" : ".jsa";
+            return new StartupArchive(cache.resolve("worker-" + Runtime.version().feature() + "-" + key + suffix));
         } catch (IOException | NoSuchAlgorithmException e) {
             return null;
         }
@@ -71,8 +83,8 @@ final class StartupArchive {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
                 long age = now - Files.getLastModifiedTime(f).toMillis();
-                if ((name.endsWith(".partial") && age > TimeUnit.MINUTES.toMillis(10))
-                        || (name.endsWith(".jsa") && age > TimeUnit.DAYS.toMillis(30))) {
+                if ((name.contains(".partial") && age > TimeUnit.MINUTES.toMillis(10))
+                        || ((name.endsWith(".jsa") || name.endsWith(".aot")) && age > TimeUnit.DAYS.toMillis(30))) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -104,58 +116,80 @@ final class StartupArchive {
 
     /** Options that make a worker use the archive, if it exists yet. */
     List<String> useOptions() {
-        return Files.isRegularFile(file) ? List.of("-XX:SharedArchiveFile=" + file, "-Xlog:cds*=off") : List.of();
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>();
+        options.add((AOT_CACHE ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + file);
+        options.addAll(QUIET);
+        return options;
     }
 
     /**
-     * Makes the archive on a background thread, unless it exists or is being made: runs
-     * {@code java <jvmPart> -XX:ArchiveClassesAtExit=<temp> <main> --train}, then renames the result
-     * into place, so that a worker never sees half an archive.
+     * Makes the archive on a background thread, unless it exists or is being made: a training run
+     * of {@code java <jvm> <main> --train} (see the class comment), whose result is renamed into
+     * place, so that a worker never sees half an archive.
      */
-    void trainInBackground(List<String> jvmPart, String mainClass) {
+    void trainInBackground(List<String> jvm, String mainClass) {
         if (Files.exists(file) || !TRAINING.add(file)) {
             return;
         }
         Thread trainer = new Thread(() -> {
-            Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
-            Process p = null;
-            Thread stopAtExit = new Thread(() -> { });
+            String base = file.getFileName() + "." + ProcessHandle.current().pid() + ".partial";
+            Path partial = file.resolveSibling(base);
+            Path configuration = file.resolveSibling(base + "-config");
             try {
                 removeStale(file.getParent());
-                List<String> cmd = new ArrayList<>(jvmPart);
-                cmd.add("-XX:ArchiveClassesAtExit=" + partial);
-                cmd.add("-Xlog:cds*=off");
-                cmd.add(mainClass);
-                cmd.add("--train");
-                p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                // The training run must not outlive us (it would leave a partial archive nobody renames).
-                Process training = p;
-                stopAtExit = new Thread(training::destroyForcibly, "jparallel-cds-training-stop");
-                Runtime.getRuntime().addShutdownHook(stopAtExit);
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.size(partial) > 0) {
+                boolean made;
+                if (AOT_CACHE) {
+                    made = run(with(jvm, "-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration, mainClass, "--train"))
+                            && run(with(jvm, "-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration,
+                                    "-XX:AOTCache=" + partial));
+                } else {
+                    made = run(with(jvm, "-XX:ArchiveClassesAtExit=" + partial, mainClass, "--train"));
+                }
+                if (made && Files.size(partial) > 0) {
                     Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException | InterruptedException | IllegalStateException e) {
                 // no archive (or the JVM is exiting): workers start a little slower, nothing else
             } finally {
-                if (p != null) {
-                    p.destroyForcibly();
-                }
-                try {
-                    Runtime.getRuntime().removeShutdownHook(stopAtExit);
-                } catch (IllegalStateException | IllegalArgumentException exiting) {
-                    // the JVM is exiting: the hook runs, or never was added
-                }
-                try {
-                    Files.deleteIfExists(partial);
-                } catch (IOException ignored) {
-                    // a stray partial file in our cache folder is harmless
+                for (Path leftover : List.of(partial, configuration)) {
+                    try {
+                        Files.deleteIfExists(leftover);
+                    } catch (IOException ignored) {
+                        // a stray partial file in our cache folder is harmless, and removeStale takes it later
+                    }
                 }
                 TRAINING.remove(file);
             }
         }, "jparallel-cds-training");
         trainer.setDaemon(true);
         trainer.start();
+    }
+
+    private static List<String> with(List<String> jvm, String... more) {
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.addAll(QUIET);
+        cmd.addAll(List.of(more));
+        return cmd;
+    }
+
+    /** Runs one step of the training; it must not outlive us (it would leave a partial archive nobody renames). */
+    private static boolean run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread stopAtExit = new Thread(p::destroyForcibly, "jparallel-cds-training-stop");
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        try {
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } finally {
+            p.destroyForcibly();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            } catch (IllegalStateException | IllegalArgumentException exiting) {
+                // the JVM is exiting: the hook runs, or never was added
+            }
+        }
     }
 }

@@ -50,44 +50,47 @@ final class WorkerLauncher {
     }
 
     /**
-     * How to start a worker: the whole command, and its JVM part (java, class path, options), from
-     * which the {@link StartupArchive} is made.
+     * How to start a worker: the whole command, and the command of a training run that makes the
+     * {@link StartupArchive} (java, this library's jars, the same JVM options).
      */
-    record Launch(List<String> command, List<String> jvmPart, StartupArchive archive) {
+    record Launch(List<String> command, List<String> trainingJvm, StartupArchive archive) {
         /** Makes the start-up archive for later workers, in the background, if it can and is missing. */
         void trainArchiveInBackground() {
             if (archive != null) {
-                archive.trainInBackground(jvmPart, WorkerMain.class.getName());
+                archive.trainInBackground(trainingJvm, WorkerMain.class.getName());
             }
         }
     }
 
     static Launch command(WorkerOptions options, ClassLoader userLoader, Path socket, Path statusFile,
                           List<Path> parentBases, Map<String, String> environment, int threadsPerWorker) {
-        List<String> classPath = classPath(userLoader);
-        List<String> jvm = new ArrayList<>();
-        jvm.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        jvm.add("-cp");
-        jvm.add(String.join(File.pathSeparator, classPath));
+        List<String> library = libraryJars();
+        List<String> classPath = classPath(library, userLoader);
+        List<String> jvmOptions = new ArrayList<>();
         // Workers run one task at a time: the serial collector starts fastest and leaves the
         // cores to the tasks. A GC the user chose wins (two would stop the JVM from starting).
         if (options.jvmOptions().stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-            jvm.add("-XX:+UseSerialGC");
+            jvmOptions.add("-XX:+UseSerialGC");
         }
-        jvm.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
-        limitThreads(environment, options, threadsPerWorker, jvm);
+        jvmOptions.add("-D" + Backends.IN_WORKER_PROPERTY + "=true");
+        limitThreads(environment, options, threadsPerWorker, jvmOptions);
         if (options.maxHeap() != null) {
-            jvm.add("-Xmx" + options.maxHeap());
+            jvmOptions.add("-Xmx" + options.maxHeap());
         }
         for (Map.Entry<String, String> p : options.properties().entrySet()) {
-            jvm.add("-D" + p.getKey() + "=" + p.getValue());
+            jvmOptions.add("-D" + p.getKey() + "=" + p.getValue());
         }
-        jvm.addAll(options.jvmOptions());
+        jvmOptions.addAll(options.jvmOptions());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // System properties do not matter to a class-data archive; JVM options (GC, heap size) do.
         StartupArchive archive = StartupArchive.forWorkers(
-                jvm.subList(3, jvm.size()).stream().filter(o -> !o.startsWith("-D")).toList(), classPath);
+                jvmOptions.stream().filter(o -> !o.startsWith("-D")).toList(), library);
 
-        List<String> cmd = new ArrayList<>(jvm);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, classPath));
+        cmd.addAll(jvmOptions);
         if (archive != null) {
             cmd.addAll(archive.useOptions());
         }
@@ -98,16 +101,40 @@ final class WorkerLauncher {
         cmd.add(Long.toString(self.pid()));
         cmd.add(Long.toString(self.startMillis()));
         parentBases.forEach(b -> cmd.add(b.toString()));
-        return new Launch(cmd, jvm, archive);
+
+        List<String> training = new ArrayList<>();
+        training.add(java);
+        training.add("-cp");
+        training.add(String.join(File.pathSeparator, library));
+        training.addAll(jvmOptions);
+        return new Launch(cmd, training, archive);
     }
 
     /**
-     * java.class.path, then every file URL of the URLClassLoaders above the context class loader
-     * and the user's function's loader (a JShell --class-path, an application's own loader), then the jars of
-     * this library and of Kryo, in case none of those name them.
+     * The jars (or, in a build's own tests, class folders) of this library and of Kryo, which every
+     * worker loads first: the start-up archive holds their classes, so one archive serves every
+     * application on the machine that uses the same jars.
      */
-    static List<String> classPath(ClassLoader userLoader) {
+    static List<String> libraryJars() {
         Set<String> entries = new LinkedHashSet<>();
+        for (Class<?> c : new Class<?>[] {WorkerMain.class, org.jparallel.Parallel.class,
+                org.jparallel.memmap.Memmap.class, com.esotericsoftware.kryo.kryo5.Kryo.class}) {   // kryo5 holds its own deps
+            var source = c.getProtectionDomain().getCodeSource();
+            if (source != null) {
+                fileOf(source.getLocation()).ifPresent(entries::add);
+            }
+        }
+        return new ArrayList<>(entries);
+    }
+
+    /**
+     * This library's jars first (a class-data archive must be a prefix of the class path, and the
+     * library's classes are the same whatever the order), then java.class.path, then every file URL
+     * of the URLClassLoaders above the context class loader and the user's function's loader (a
+     * JShell --class-path, an application's own loader).
+     */
+    static List<String> classPath(List<String> library, ClassLoader userLoader) {
+        Set<String> entries = new LinkedHashSet<>(library);
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isBlank()) {
                 entries.add(new File(e).getAbsolutePath());
@@ -126,13 +153,6 @@ final class WorkerLauncher {
                 for (URL url : u.getURLs()) {
                     fileOf(url).ifPresent(entries::add);
                 }
-            }
-        }
-        for (Class<?> c : new Class<?>[] {WorkerMain.class, org.jparallel.Parallel.class,
-                org.jparallel.memmap.Memmap.class, com.esotericsoftware.kryo.kryo5.Kryo.class}) {   // kryo5 holds its own deps
-            var source = c.getProtectionDomain().getCodeSource();
-            if (source != null) {
-                fileOf(source.getLocation()).ifPresent(entries::add);
             }
         }
         return new ArrayList<>(entries);
