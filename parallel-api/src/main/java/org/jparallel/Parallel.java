@@ -94,7 +94,7 @@ public final class Parallel implements AutoCloseable {
     private int preDispatch;
     private String workerHeap;
     private Init<?> initializer;
-    private String initializerKey = java.util.UUID.randomUUID().toString();
+    private String initializerKey = org.jparallel.internal.WorkerState.newKey();
     private final Map<String, String> workerProperties = new LinkedHashMap<>();
     private final List<String> workerJvmOptions = new ArrayList<>();
     private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
@@ -388,7 +388,7 @@ public final class Parallel implements AutoCloseable {
     public Parallel initializer(Init<?> init) {
         if (init != null) {
             this.initializer = init;
-            this.initializerKey = java.util.UUID.randomUUID().toString();
+            this.initializerKey = org.jparallel.internal.WorkerState.newKey();
             return this;
         }
         Map.Entry<String, Init<?>> fromBlock = ParallelConfig.fromBlocks(ParallelConfig::initializer);

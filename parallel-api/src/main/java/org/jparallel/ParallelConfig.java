@@ -53,7 +53,7 @@ public final class ParallelConfig implements AutoCloseable {
     private Init<?> initializer;
     private org.jparallel.spi.ClusterBackend cluster;
     /** Tasks of every Parallel of this block share the initializer's state: one per worker JVM. */
-    private final String initializerKey = java.util.UUID.randomUUID().toString();
+    private final String initializerKey = org.jparallel.internal.WorkerState.newKey();
     private boolean closed;
 
     private ParallelConfig() {

@@ -4,7 +4,6 @@ import org.jparallel.internal.WorkerState;
 
 import java.io.Serializable;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * A value made once per worker JVM and shared by every task that runs there, typed: a model, an
@@ -28,7 +27,7 @@ public final class WorkerLocal<S> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Names the value in each JVM; travels with the task, so every worker finds the same value. */
-    private final String key = UUID.randomUUID().toString();
+    private final String key = org.jparallel.internal.WorkerState.newKey();
     private final Init<S> init;
 
     private WorkerLocal(Init<S> init) {

@@ -16,7 +16,6 @@ public final class Backends {
     /** Set in worker JVMs: a nested call there runs in the worker's thread instead of starting JVMs. */
     public static final String IN_WORKER_PROPERTY = "jparallel.worker";
 
-    private static final System.Logger LOG = System.getLogger("org.jparallel");
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static volatile BackendProvider processes;
 
@@ -54,14 +53,19 @@ public final class Backends {
      */
     private static void warnWhatInProcessCannotHonour(CallSpec spec, String where) {
         if (spec.retries() > 0 && WARNED.add("retries " + where)) {
-            LOG.log(System.Logger.Level.WARNING, "jparallel: retries(" + spec.retries() + ") has no effect with "
+            log().log(System.Logger.Level.WARNING, "jparallel: retries(" + spec.retries() + ") has no effect with "
                     + where + ": retries run again a task whose worker JVM died, and no worker JVM runs these"
                     + " tasks (a task that throws is never retried); use backend PROCESSES with nJobs > 1 for them");
         }
         if (!spec.workers().equals(WorkerOptions.defaults()) && WARNED.add("workers " + where)) {
-            LOG.log(System.Logger.Level.WARNING, "jparallel: workerHeap, workerProperty, workerJvmOptions and"
+            log().log(System.Logger.Level.WARNING, "jparallel: workerHeap, workerProperty, workerJvmOptions and"
                     + " idleTimeout have no effect with " + where + ": no worker JVM is started");
         }
+    }
+
+    /** Looked up when first needed: setting up the platform logger took 20 ms of a cold first call here. */
+    private static System.Logger log() {
+        return System.getLogger("org.jparallel");
     }
 
     public static boolean inWorker() {

@@ -30,6 +30,17 @@ public final class WorkerState {
         return state == NONE ? null : (S) state;
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong KEYS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A key no other initializer or WorkerLocal of this JVM has. Unique within this JVM is enough, since
+     * workers (and Spark executors) serve one parent; a random UUID here cost a cold first call 25 ms
+     * of setting up the JDK's SecureRandom.
+     */
+    public static String newKey() {
+        return "state-" + KEYS.incrementAndGet();
+    }
+
     /** The state kept under {@code key} in this JVM, made by {@code init} the first time it is asked for. */
     @SuppressWarnings("unchecked")
     public static <S> S once(String key, Init<S> init) {

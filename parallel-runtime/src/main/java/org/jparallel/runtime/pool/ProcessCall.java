@@ -55,8 +55,8 @@ final class ProcessCall implements CallExecutor {
     ProcessCall(WorkerPool pool, CallSpec spec) {
         this.pool = pool;
         this.spec = spec;
-        this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
         pool.prestart(spec.nJobs(), spec.userLoader());   // JVMs start while the function is serialized
+        this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
         try {
             this.function = serialize(spec.function(), "the function");
         } catch (RuntimeException e) {

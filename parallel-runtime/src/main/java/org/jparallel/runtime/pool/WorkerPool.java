@@ -66,7 +66,6 @@ final class WorkerPool {
     private static final long START_TIMEOUT_NANOS = 60_000_000_000L;
     /** A task running longer than a whole automatic batch is meant to (BatchSizer's 20 ms) is long. */
     static final long REVOKE_AFTER_NANOS = 20_000_000L;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WorkerOptions options;
     private final Path folder;
@@ -339,9 +338,21 @@ final class WorkerPool {
         process.onExit().thenRun(() -> exitedBeforeHello(w));
     }
 
+    /**
+     * 16 bytes from the kernel's random source, as SecureRandom's default provider reads them on
+     * Linux, without setting up the JDK's security providers (25 ms of a cold first call here).
+     */
     private static byte[] randomBytes() {
+        try (var in = java.nio.file.Files.newInputStream(Path.of("/dev/urandom"))) {
+            byte[] b = in.readNBytes(16);
+            if (b.length == 16) {
+                return b;
+            }
+        } catch (IOException | UnsupportedOperationException noUrandom) {
+            // not Linux: SecureRandom below
+        }
         byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
+        new SecureRandom().nextBytes(b);
         return b;
     }
 
