@@ -338,4 +338,79 @@ class SharedMemoryTest {
         assertEquals(heapMatrix(64, 4096).row(1).sum() - 1 + 1000.0, sums.get(1), 1e-6);
         assertEquals(1.0, m.get(1, 0), "the caller's heap array is unchanged, as joblib's is");
     }
+
+    /** The results folders that workers made in {@code dir}. */
+    private static List<Path> resultFolders(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("jparallel-\\d+-\\d+-results-.*")).collect(Collectors.toList());
+        }
+    }
+
+    private static long filesIn(List<Path> folders) throws IOException {
+        long n = 0;
+        for (Path f : folders) {
+            try (Stream<Path> s = Files.list(f)) {
+                n += s.count();
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aLargeJavaArrayResultComesBackThroughAWorkersFileWhichGoesOnceRead(@TempDir Path dir) throws IOException {
+        Parallel p = Parallel.of(2).tempFolder(dir).maxBytes("64K");
+        try (Stream<double[]> results = p.stream(delayed((Integer i) -> {
+            double[] a = new double[100_000 + i];   // 800 KB > 64 KiB; one length more per task
+            java.util.Arrays.fill(a, i);
+            return a;
+        }), IntStream.range(0, 8).boxed().collect(Collectors.toList()))) {
+            List<double[]> all = new java.util.ArrayList<>();
+            results.forEach(a -> {
+                all.add(a);
+                try {
+                    List<Path> folders = resultFolders(dir);
+                    assertFalse(folders.isEmpty(), "a worker wrote the result to its folder in " + dir);
+                    assertFalse(folders.get(0).getFileName().toString().startsWith("jparallel-" + ME + "-"), "the worker's, not ours");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (int i = 0; i < 8; i++) {
+                double[] a = all.get(i);
+                assertEquals(100_000 + i, a.length);
+                assertEquals(i, a[0]);
+                assertEquals(i, a[a.length - 1]);
+            }
+            assertEquals(0, filesIn(resultFolders(dir)), "each file is deleted as soon as it is read");
+        }
+        // Small results still travel through the channel.
+        assertEquals(List.of(3), Parallel.of(2).tempFolder(dir).maxBytes("64K").map(delayed((Integer i) -> new int[] {3}), List.of(1))
+                .stream().map(a -> a[0]).collect(Collectors.toList()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultFolders(dir).isEmpty());
+    }
+
+    @Test
+    void resultFilesOfACancelledCallAreRemovedWhenTheCallEnds(@TempDir Path dir) throws IOException {
+        Parallel p = Parallel.of(2).tempFolder(dir).maxBytes("64K").batchSize(1);
+        try (Stream<long[]> results = p.streamUnordered(delayed((Integer i) -> new long[200_000]),
+                IntStream.range(0, 40).boxed().collect(Collectors.toList()))) {
+            assertEquals(200_000, results.findFirst().orElseThrow().length);
+        }   // closed after one result: the call is cancelled, results in flight are never read
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultFolders(dir).isEmpty());
+    }
+
+    @Test
+    void aLargeSharedHeapArrayResultComesBackAsAWritableMappingThatOutlivesTheCall() {
+        DoubleArray back = Parallel.of(2).maxBytes("64K").map(delayed((Integer i) -> {
+            double[] a = new double[100_000];
+            a[99_999] = 7;
+            return DoubleArray.of(a);   // a heap array in the worker
+        }), List.of(1)).get(0);
+        assertTrue(Memmap.isShared(back), "written once to a file and mapped here, not copied through the channel");
+        assertTrue(whereItLives(back).startsWith("/dev/shm/jparallel-" + ME + "-"), "adopted: " + whereItLives(back));
+        assertEquals(7, back.get(99_999));
+        back.set(0, 5);   // writable, like the heap array it was
+        assertEquals(5, back.get(0));
+        back.close();
+    }
 }

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.runtime.serial.DumpContext;
+import org.jparallel.runtime.serial.ResultFiles;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Frame;
@@ -58,7 +59,7 @@ final class ProcessCall implements CallExecutor {
         pool.prestart(spec.nJobs(), spec.userLoader());   // JVMs start while the function is serialized
         this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
         try {
-            this.function = serialize(spec.function(), "the function");
+            this.function = withResultSettings(serialize(spec.function(), "the function"));
         } catch (RuntimeException e) {
             dumps.close();
             throw e;
@@ -188,6 +189,18 @@ final class ProcessCall implements CallExecutor {
         return new WorkerPool.Outgoing(Frame.BATCH, head.toBytes(), withFunction ? function : new byte[0], a.args());
     }
 
+    /**
+     * The function's bytes as a worker gets them: first this call's maxBytes and temp folder, which
+     * the worker needs to send large results back through files.
+     */
+    private byte[] withResultSettings(byte[] fn) {
+        Output out = new Output(fn.length + 64, -1);
+        out.writeVarLong(spec.maxBytes(), true);
+        out.writeString(spec.tempFolder() == null ? null : spec.tempFolder().toString());
+        out.writeBytes(fn);
+        return out.toBytes();
+    }
+
     static byte[] cancelPayload(long callId) {
         Output out = new Output(8);
         out.writeLong(callId);
@@ -275,6 +288,8 @@ final class ProcessCall implements CallExecutor {
         kryo.setClassLoader(spec.userLoader());
         kryo.getContext().put(SharedArraySerializer.ADOPT_FOREIGN, Boolean.TRUE);
         kryo.getContext().put(DumpContext.KEY, dumps);   // a result that is one of our dumps is adopted too
+        ResultFiles files = new ResultFiles();
+        kryo.getContext().put(ResultFiles.KEY, files);
         try {
             @SuppressWarnings("unchecked")
             List<Object> results = (List<Object>) kryo.readClassAndObject(in);
@@ -286,7 +301,9 @@ final class ProcessCall implements CallExecutor {
         } finally {
             kryo.getContext().remove(SharedArraySerializer.ADOPT_FOREIGN);
             kryo.getContext().remove(DumpContext.KEY);
+            kryo.getContext().remove(ResultFiles.KEY);
             kryo.reset();
+            files.deleteRead();
         }
     }
 

@@ -18,6 +18,10 @@ import java.util.Map;
  * and arguments are dumped here once (deduplicated by identity, so an array captured by the
  * function and passed in every batch is written once), and the call's end deletes them.
  * Thread-safe: batches of one call may be serialized by different threads.
+ *
+ * <p>A worker has one {@link #forResults} per call for the results over {@code maxBytes}, which
+ * return through its files as arguments come: those are written once each, never deduplicated
+ * (the caller deletes each file as soon as it has read it, so a second result must not name it).
  */
 public final class DumpContext {
     /** Where a DumpContext sits in {@link com.esotericsoftware.kryo.kryo5.Kryo#getContext()}. */
@@ -26,15 +30,29 @@ public final class DumpContext {
     private final long maxBytes;
     private final Path configuredFolder;
     private final MmapMode inputMode;
+    private final boolean dedupe;
     private final Map<Object, Handle> dumped = new IdentityHashMap<>();
     private final Map<Path, Path> folderByBase = new HashMap<>();
     private final List<Path> files = new ArrayList<>();
     private boolean closed;
 
     public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
+        this(maxBytes, configuredFolder, inputMode, true);
+    }
+
+    private DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode, boolean dedupe) {
         this.maxBytes = maxBytes;
         this.configuredFolder = configuredFolder;
         this.inputMode = inputMode;
+        this.dedupe = dedupe;
+    }
+
+    /**
+     * A worker's files for the results of one call: a shared heap array comes back as a writable
+     * mapping that the caller adopts, a Java array is read back into the caller's heap.
+     */
+    public static DumpContext forResults(long maxBytes, Path configuredFolder) {
+        return new DumpContext(maxBytes, configuredFolder, MmapMode.READ_WRITE, false);
     }
 
     boolean shouldDump(long bytes) {
@@ -46,15 +64,17 @@ public final class DumpContext {
         if (closed) {
             throw new IllegalStateException("the call has ended; its arrays can no longer be sent");
         }
-        Handle handle = dumped.get(identity);
+        Handle handle = dedupe ? dumped.get(identity) : null;
         if (handle == null) {
             Path base = TempFolders.chooseBase(configuredFolder, array.byteSize());
-            Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, "call"));
-            Path file = folder.resolve("a" + dumped.size() + ".npy");
+            Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, dedupe ? "call" : "results"));
+            Path file = folder.resolve("a" + files.size() + ".npy");
             Handle written = Memmap.dump(array, file);
             handle = new Handle(written.file(), written.dataOffset(), written.dtype(), written.shape(), mode);
             files.add(file);
-            dumped.put(identity, handle);
+            if (dedupe) {
+                dumped.put(identity, handle);
+            }
         }
         return handle;
     }

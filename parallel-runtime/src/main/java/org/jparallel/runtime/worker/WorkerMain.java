@@ -7,6 +7,7 @@ import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.TempFolders;
 import org.jparallel.runtime.pool.Status;
+import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Channel;
@@ -70,6 +71,14 @@ public final class WorkerMain {
      * must not be collected (and its file deleted) before the parent has mapped it.
      */
     private final Map<Long, List<Object>> resultsOfCall = new ConcurrentHashMap<>();
+    /** The current call's maxBytes and temp folder, which came with its function: large results go through files. */
+    private long resultMaxBytes = Long.MAX_VALUE;
+    private Path resultFolder;
+    /**
+     * Each call's result files; main thread only. They go when main reaches the call's FORGET, which
+     * the reader queues behind the call's batches, so no batch of the call can write one afterwards.
+     */
+    private final Map<Long, DumpContext> resultDumps = new java.util.HashMap<>();
 
     private WorkerMain(Channel channel, Status status, CountingOutputStream stdout, CountingOutputStream stderr) {
         this.channel = channel;
@@ -175,7 +184,10 @@ public final class WorkerMain {
                     switch (frame.type()) {
                         case Frame.BATCH -> batches.add(frame);
                         case Frame.CANCEL -> cancel(new Input(frame.payload()).readLong());
-                        case Frame.FORGET -> forget(frame.payload());
+                        case Frame.FORGET -> {
+                            forget(frame.payload());
+                            batches.add(new Frame(Frame.FORGET, frame.payload()));   // main then removes its result files
+                        }
                         case Frame.EXIT -> exit();
                         case Frame.CLASS_BYTES -> ShippingClassLoader.answer(frame);
                         case Frame.REVOKE -> revoke(frame.payload());
@@ -204,6 +216,9 @@ public final class WorkerMain {
         long callId = in.readLong();
         long firstIndex = in.readLong();
         boolean removed = batches.removeIf(batch -> {
+            if (batch.type() != Frame.BATCH) {
+                return false;
+            }
             Input head = new Input(batch.payload(), 0, 16);
             return head.readLong() == callId && head.readLong() == firstIndex;
         });
@@ -247,6 +262,13 @@ public final class WorkerMain {
             Frame frame = batches.take();
             Input in = new Input(frame.payload());
             long callId = in.readLong();
+            if (frame.type() == Frame.FORGET) {
+                DumpContext results = resultDumps.remove(callId);
+                if (results != null) {
+                    results.close();   // the files the caller did not read (a cancelled call's)
+                }
+                continue;
+            }
             long firstIndex = in.readLong();
             try {
                 runBatch(callId, firstIndex, in);
@@ -273,7 +295,11 @@ public final class WorkerMain {
                 function = null;
                 functionOfCall = -1;
                 useLoaderFor(callId);
-                function = (Fn<Object, Object>) kryo.readClassAndObject(new Input(in.readBytes(fnLength)));
+                Input fn = new Input(in.readBytes(fnLength));
+                resultMaxBytes = fn.readVarLong(true);
+                String folder = fn.readString();
+                resultFolder = folder == null ? null : Path.of(folder);
+                function = (Fn<Object, Object>) kryo.readClassAndObject(fn);
                 functionOfCall = callId;
             } else if (functionOfCall != callId) {
                 throw new IllegalStateException("no function for call " + callId + " (protocol error)");
@@ -318,28 +344,52 @@ public final class WorkerMain {
         }
     }
 
+    /**
+     * Sends a batch's results: arrays over the call's maxBytes through this worker's files (the
+     * caller reads and deletes them), the rest through the channel; through the channel alone if
+     * the files cannot be written (a full temp folder).
+     */
     private void sendResults(long callId, long firstIndex, BatchOutcome outcome) throws IOException {
-        output.reset();
-        output.writeLong(callId);
-        output.writeLong(firstIndex);
-        output.writeLong(outcome.nanos());
-        writeOutputCounts();
         List<Object> mappedResults = new ArrayList<>();
-        kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
-        try {
-            kryo.writeClassAndObject(output, outcome.results());
-        } catch (RuntimeException e) {
+        DumpContext files = resultDumps.computeIfAbsent(callId, id -> DumpContext.forResults(resultMaxBytes, resultFolder));
+        RuntimeException failure = writeResults(callId, firstIndex, outcome, mappedResults, files);
+        if (failure != null) {
+            mappedResults.clear();
+            failure = writeResults(callId, firstIndex, outcome, mappedResults, null);
+        }
+        if (failure != null) {
             sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
-                    "a result of tasks from " + firstIndex + " cannot be sent back: " + e.getMessage(), e), false);
+                    "a result of tasks from " + firstIndex + " cannot be sent back: " + failure.getMessage(), failure), false);
             return;
-        } finally {
-            kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
-            kryo.reset();
         }
         if (!mappedResults.isEmpty()) {
             resultsOfCall.computeIfAbsent(callId, k -> new ArrayList<>()).addAll(mappedResults);
         }
         channel.write(Frame.RESULT, output.getBuffer(), output.position());
+    }
+
+    /** Writes the RESULT frame into {@code output}; the failure, if a result does not serialize. */
+    private RuntimeException writeResults(long callId, long firstIndex, BatchOutcome outcome, List<Object> mappedResults,
+                                          DumpContext files) {
+        output.reset();
+        output.writeLong(callId);
+        output.writeLong(firstIndex);
+        output.writeLong(outcome.nanos());
+        writeOutputCounts();
+        kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
+        if (files != null) {
+            kryo.getContext().put(DumpContext.KEY, files);
+        }
+        try {
+            kryo.writeClassAndObject(output, outcome.results());
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        } finally {
+            kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
+            kryo.getContext().remove(DumpContext.KEY);
+            kryo.reset();
+        }
     }
 
     private void writeOutputCounts() {
