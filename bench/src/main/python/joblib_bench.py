@@ -10,7 +10,14 @@ result on stdout, which VsJoblib parses:
     fail <key> <message>                   a workload that failed
 
 Progress goes to stderr. `joblib_bench.py --cold` is one cold start (a fresh interpreter); the main
-run starts several of them.
+run starts several of them. `joblib_bench.py --only tiny,rowsum_shared` runs only those workloads
+(names as in VsJoblib: cold, tiny, one_per_batch, warm, rowsum_shared, rowsum_auto, results).
+
+The workloads are those of VsJoblib (see JparallelWorkloads), in joblib's terms: cold is the first
+2-task call of a fresh python, with `import joblib` timed apart; rowsum-auto's matrix is a numpy
+array passed with max_nbytes="1M", so that joblib dumps it to /dev/shm by every call; rowsum-shared's
+is a numpy memmap of a .npy file in /dev/shm, and its output an open_memmap(mode="w+") that the
+tasks write into. Figures are medians of repeated runs after warm-up, except cold.
 
 Every file this script creates in /dev/shm is named joblib_bench_<pid>_* and deleted before it
 exits; joblib's own memmapping folders (joblib_memmapping_folder_<pid>_*) are joblib's to delete.
@@ -390,7 +397,25 @@ def remove_own_files():
             pass
 
 
+WORKLOADS = ["cold", "tiny", "one_per_batch", "warm", "rowsum_shared", "rowsum_auto", "results"]
+
+
+def selected_workloads(argv):
+    """The workloads named by `--only a,b` (all of them without it), in the order they run."""
+    if not argv:
+        return WORKLOADS
+    if len(argv) != 2 or argv[0] != "--only":
+        sys.exit("joblib_bench.py: unknown arguments %r; usage: joblib_bench.py [--only NAME,NAME...] (names: %s)"
+                 % (argv, ", ".join(WORKLOADS)))
+    names = [n.strip().replace("-", "_") for n in argv[1].split(",")]
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        sys.exit("joblib_bench.py: --only: no workload named %r; names: %s" % (unknown[0], ", ".join(WORKLOADS)))
+    return [w for w in WORKLOADS if w in names]
+
+
 def main():
+    only = selected_workloads(sys.argv[1:])
     from joblib.externals import loky
     emit("info python %s" % sys.version.split()[0])
     emit("info joblib %s" % joblib.__version__)
@@ -399,6 +424,7 @@ def main():
     emit("info cores %d" % os.cpu_count())
     workloads = [("cold", cold), ("tiny", tiny), ("one_per_batch", one_per_batch), ("warm", warm),
                  ("rowsum_shared", rowsum_shared), ("rowsum_auto", rowsum_auto), ("results", results)]
+    workloads = [(name, fn) for name, fn in workloads if name in only]
     try:
         for name, fn in workloads:
             log(name + "...")
