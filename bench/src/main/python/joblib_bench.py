@@ -40,8 +40,12 @@ if __name__ == "__main__" and sys.argv[1:] == ["--cold"]:
     out = Parallel(n_jobs=2)(delayed(ident)(i) for i in range(2))
     t2 = time.perf_counter()
     assert out == [0, 1], out
+    out = Parallel(n_jobs=2)(delayed(ident)(i) for i in range(2))   # the same call again
+    t3 = time.perf_counter()
+    assert out == [0, 1], out
     print("import_ms %.3f" % ((t1 - t0) * 1e3))
     print("first_call_ms %.3f" % ((t2 - t1) * 1e3))
+    print("second_call_ms %.3f" % ((t3 - t2) * 1e3))
     print("main_ns %d" % main_ns)
     sys.stdout.flush()
     sys.exit(0)
@@ -305,7 +309,7 @@ def footprint(key, call, runs=3):
 # ---------------------------------------------------------------- workloads
 
 def cold(runs=5):
-    first, imports, whole, to_main = [], [], [], []
+    first, imports, whole, to_main, second = [], [], [], [], []
     for _ in range(runs):
         t = time.monotonic_ns()
         out = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold"], stdout=subprocess.PIPE,
@@ -313,9 +317,11 @@ def cold(runs=5):
         whole.append((time.monotonic_ns() - t) / 1e6)
         vals = dict(line.split() for line in out.splitlines() if line.strip())
         first.append(float(vals["first_call_ms"]))
+        second.append(float(vals["second_call_ms"]))
         imports.append(float(vals["import_ms"]))
         to_main.append((int(vals["main_ns"]) - t) / 1e6)
     fig("cold_first_call_ms", first)
+    fig("cold_second_call_ms", second)
     fig("cold_import_ms", imports)
     fig("cold_process_ms", whole)
     fig("cold_to_main_ms", to_main)

@@ -77,10 +77,16 @@ final class JparallelWorkloads {
      * timed cold starts do not each pay for, and race with, its training.
      */
     static void coldChild(long mainNs, boolean prime) throws InterruptedException {
-        List<Integer> out = Parallel.of(JOBS).map(delayed((Integer x) -> x), List.of(1, 2));
+        List<Integer> out = twoTasks();
         long ns = System.nanoTime() - mainNs;
         if (!out.equals(List.of(1, 2))) {
             throw new AssertionError("cold call returned " + out);
+        }
+        long secondStart = System.nanoTime();
+        out = twoTasks();   // the same call again: a user's second cell, before the JIT has warmed up
+        long secondNs = System.nanoTime() - secondStart;
+        if (!out.equals(List.of(1, 2))) {
+            throw new AssertionError("second call returned " + out);
         }
         if (prime) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -91,8 +97,13 @@ final class JparallelWorkloads {
             }
         }
         Parallel.shutdownWorkers();
-        System.out.printf(Locale.ROOT, "first_call_ms %.3f%nmain_ns %d%nend_ns %d%n", ns / 1e6, mainNs, System.nanoTime());
+        System.out.printf(Locale.ROOT, "first_call_ms %.3f%nsecond_call_ms %.3f%nmain_ns %d%nend_ns %d%n", ns / 1e6,
+                secondNs / 1e6, mainNs, System.nanoTime());
         System.out.flush();
+    }
+
+    private static List<Integer> twoTasks() {
+        return Parallel.of(JOBS).map(delayed((Integer x) -> x), List.of(1, 2));
     }
 
     void cold() throws Exception {
@@ -102,21 +113,24 @@ final class JparallelWorkloads {
         List<Double> whole = new ArrayList<>();
         List<Double> toMain = new ArrayList<>();
         List<Double> exit = new ArrayList<>();
+        List<Double> second = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             double[] r = coldJvm(java, "--cold");
             first.add(r[0]);
             whole.add(r[1]);
             toMain.add(r[2]);
             exit.add(r[3]);
+            second.add(r[4]);
         }
         jp.put("cold_first_call_ms", stats(first));
+        jp.put("cold_second_call_ms", stats(second));
         jp.put("cold_process_ms", stats(whole));
         jp.put("cold_to_main_ms", stats(toMain));
         jp.detail("cold", String.format(Locale.ROOT, "after the first call: shutdownWorkers() and JVM exit %.1f ms "
                 + "(median); an untimed JVM ran first so that the workers' start-up archive exists", stats(exit)[0]));
     }
 
-    /** {first call ms, whole process ms, launch to main ms, end of main to exit ms}. */
+    /** {first call ms, whole process ms, launch to main ms, end of main to exit ms, second call ms}. */
     private static double[] coldJvm(String java, String mode) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -135,7 +149,8 @@ final class JparallelWorkloads {
             throw new IllegalStateException("cold JVM (" + mode + ") exited with " + rc + ", printed: " + out);
         }
         return new double[] {Double.parseDouble(v.get("first_call_ms")), (end - start) / 1e6,
-                (Long.parseLong(v.get("main_ns")) - start) / 1e6, (end - Long.parseLong(v.get("end_ns"))) / 1e6};
+                (Long.parseLong(v.get("main_ns")) - start) / 1e6, (end - Long.parseLong(v.get("end_ns"))) / 1e6,
+                Double.parseDouble(v.get("second_call_ms"))};
     }
 
     /** The arguments of tiny: 0.0 to 99,999.0. */
