@@ -26,15 +26,42 @@ public final class DumpContext {
     private final long maxBytes;
     private final Path configuredFolder;
     private final MmapMode inputMode;
+    /** Where arrays go instead of the call's folder, or null. */
+    private final Dumper dumper;
     private final Map<Object, Handle> dumped = new IdentityHashMap<>();
     private final Map<Path, Path> folderByBase = new HashMap<>();
     private final List<Path> files = new ArrayList<>();
     private boolean closed;
 
     public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
+        this(maxBytes, configuredFolder, inputMode, null);
+    }
+
+    /**
+     * Arrays over {@code maxBytes} are handed to {@code dumper} (once per call and array, by identity),
+     * which decides where their files live and how long; {@link #files()} stays empty and
+     * {@link #close()} deletes nothing of theirs. The Spark backend ships them to its executors.
+     */
+    public DumpContext(long maxBytes, MmapMode inputMode, Dumper dumper) {
+        this(maxBytes, null, inputMode, java.util.Objects.requireNonNull(dumper, "dumper"));
+    }
+
+    private DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode, Dumper dumper) {
         this.maxBytes = maxBytes;
         this.configuredFolder = configuredFolder;
         this.inputMode = inputMode;
+        this.dumper = dumper;
+    }
+
+    /** Writes a heap array over {@code maxBytes} somewhere its readers can map it. */
+    @FunctionalInterface
+    public interface Dumper {
+        /**
+         * @param array a heap array (a view of a Java array, or a heap shared array)
+         * @param mode  how readers are to map it
+         * @return the handle readers map, in {@code mode}
+         */
+        Handle dump(SharedArray array, MmapMode mode);
     }
 
     boolean shouldDump(long bytes) {
@@ -47,7 +74,10 @@ public final class DumpContext {
             throw new IllegalStateException("the call has ended; its arrays can no longer be sent");
         }
         Handle handle = dumped.get(identity);
-        if (handle == null) {
+        if (handle == null && dumper != null) {
+            handle = dumper.dump(array, mode);
+            dumped.put(identity, handle);
+        } else if (handle == null) {
             Path base = TempFolders.chooseBase(configuredFolder, array.byteSize());
             Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, "call"));
             Path file = folder.resolve("a" + dumped.size() + ".npy");
