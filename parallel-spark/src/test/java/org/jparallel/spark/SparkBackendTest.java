@@ -467,7 +467,7 @@ class SparkBackendTest {
         Path app = jar(testClasses, dir.resolve("app.jar"), f -> f.startsWith("org/jparallel/spark/SubmitDriver"));
         String sparkPath = String.join(java.io.File.pathSeparator, spark);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", sparkPath, "org.apache.spark.deploy.SparkSubmit",
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", sparkPath, "org.apache.spark.deploy.SparkSubmit",   // as --driver-memory 512m
                 "--master", CLUSTER.masterUrl(), "--deploy-mode", "client",
                 "--class", SubmitDriver.class.getName(), "--jars", String.join(",", jars),
                 "--executor-memory", "512m", "--total-executor-cores", "1", "--executor-cores", "1"));
