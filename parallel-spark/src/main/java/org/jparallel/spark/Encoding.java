@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Handle;
 import org.jparallel.memmap.SharedArray;
+import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.spi.Batch;
@@ -27,10 +28,13 @@ import java.util.function.Function;
  *               | int n | n bytes Kryo(Throwable), or n = 0 if it could not be written
  * </pre>
  *
- * Shared arrays: no dump context is set, so heap arrays travel as their bytes inside these blocks;
- * a memory-mapped array travels as its handle, whose file other machines do not have: each one
- * written is handed to a {@link Mapped} policy, which ships a read-only one ({@link ShippedFiles})
- * or refuses it; the executor reads handles through the map of shipped files.
+ * Shared arrays: a heap array (a Java primitive array or a heap shared array) over the call's
+ * {@code maxBytes} goes to the call's {@link DumpContext}, whose dumper ships it once per application
+ * and content ({@link ShippedFiles#shipArray}), and travels as the handle of that file; smaller ones,
+ * and every result, travel as their bytes inside these blocks. A memory-mapped array travels as its
+ * handle, whose file other machines do not have: each one written is handed to a {@link Mapped}
+ * policy, which ships a read-only one ({@link ShippedFiles}) or refuses it; the executor reads
+ * handles through the map of shipped files.
  */
 final class Encoding {
     private static final byte SUCCESS = 0;
@@ -67,20 +71,37 @@ final class Encoding {
      * @param what for messages ("the function", "the argument of task 7")
      */
     static byte[] encode(Object value, ClassLoader loader, String what, Mapped mapped) {
+        return encode(value, loader, what, mapped, null);
+    }
+
+    /** The same; heap arrays over the call's {@code maxBytes} go to {@code dumps} (null: inline). */
+    static byte[] encode(Object value, ClassLoader loader, String what, Mapped mapped, DumpContext dumps) {
         Output out = new Output(4096, -1);
-        write(out, value, loader, what, mapped);
+        write(out, value, loader, what, mapped, dumps);
         return out.toBytes();
     }
 
-    private static void write(Output out, Object value, ClassLoader loader, String what, Mapped policy) {
+    private static void write(Output out, Object value, ClassLoader loader, String what, Mapped policy,
+                              DumpContext dumps) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(loader);
         List<Object> mapped = new ArrayList<>();
         kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mapped);
+        if (dumps != null) {
+            kryo.getContext().put(DumpContext.KEY, dumps);
+        }
         try {
             kryo.writeClassAndObject(out, value);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {   // Kryo wraps what a nested serializer throws
+                if (t instanceof MappedArrayException refused) {
+                    throw new MappedArrayException(what + " holds " + refused.getMessage());
+                }
+            }
+            throw e;
         } finally {
             kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
+            kryo.getContext().remove(DumpContext.KEY);
             kryo.reset();
         }
         for (Object array : mapped) {
@@ -122,15 +143,15 @@ final class Encoding {
 
     // ---------------------------------------------------------------- partitions
 
-    static byte[] encodeBatch(Batch batch, ClassLoader loader, Mapped mapped) {
+    static byte[] encodeBatch(Batch batch, ClassLoader loader, Mapped mapped, DumpContext dumps) {
         Output out = new Output(4096, -1);
         out.writeVarLong(batch.firstIndex(), true);
         try {
             write(out, batch.args(), loader, "the arguments of tasks " + batch.firstIndex() + " to "
-                    + (batch.firstIndex() + batch.size() - 1), mapped);
+                    + (batch.firstIndex() + batch.size() - 1), mapped, dumps);
         } catch (RuntimeException batchFailed) {
             for (int i = 0; i < batch.size(); i++) {   // name the very argument that does not travel
-                encode(batch.args().get(i), loader, "the argument of task " + (batch.firstIndex() + i), mapped);
+                encode(batch.args().get(i), loader, "the argument of task " + (batch.firstIndex() + i), mapped, dumps);
             }
             throw batchFailed;
         }
@@ -155,7 +176,7 @@ final class Encoding {
             out.writeVarLong(outcome.nanos(), true);
             try {
                 write(out, outcome.results(), loader, "a result of tasks " + outcome.batch().firstIndex() + " to "
-                        + (outcome.batch().firstIndex() + outcome.batch().size() - 1), REFUSE);
+                        + (outcome.batch().firstIndex() + outcome.batch().size() - 1), REFUSE, null);
                 return out.toBytes();
             } catch (RuntimeException e) {
                 long index = outcome.batch().firstIndex();

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a Spark task runs on an executor: one partition, which is one batch of consecutive tasks.
@@ -36,6 +38,8 @@ import java.util.function.Function;
 final class PartitionTask extends AbstractFunction1<Iterator<byte[]>, byte[]> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static volatile String where;
+    /** Kryo's words for a class its loader does not find. */
+    private static final Pattern MISSING_CLASS = Pattern.compile("Unable to find class: ([\\w.$]+)");
 
     private final byte[] function;
     private final long timeoutNanos;
@@ -84,10 +88,12 @@ final class PartitionTask extends AbstractFunction1<Iterator<byte[]>, byte[]> im
             return Encoding.encodeFailure(Math.max(0, firstIndex), new CancellationException("the call was cancelled"),
                     here, loader);
         } catch (RuntimeException e) {
-            String message = e.getMessage() != null && e.getMessage().contains("Unable to find class")
-                    ? "a class of the call is missing on the executor (" + e.getMessage() + "): ship the"
-                    + " application's jar with spark.jars (spark-submit does) or SparkContext.addJar; classes"
-                    + " that live only in the caller (JShell snippets) cannot reach Spark executors"
+            Matcher missing = MISSING_CLASS.matcher(String.valueOf(e.getMessage()));
+            String message = missing.find()
+                    ? "the executor cannot load class " + missing.group(1) + ", which the call needs: it is in no"
+                    + " jar of the application. Put it in a jar and ship that with spark.jars (spark-submit --jars)"
+                    + " or SparkContext.addJar(path) before the call; classes defined only in the caller (JShell"
+                    + " snippets, classes made at run time) are not served to Spark executors"
                     : "the call cannot be read on the executor: " + e;
             return Encoding.encodeFailure(Math.max(0, firstIndex), new IllegalStateException(message, e), here, loader);
         }

@@ -39,7 +39,14 @@ import java.util.function.IntSupplier;
  * or the arguments is shipped with {@link SparkContext#addFile} under a unique name, once per
  * application: each executor fetches it once and maps it read-only, its tasks sharing the mapping.
  * The data must stay until the application ends (jparallel keeps a hard link to it where it can):
- * an executor that starts later fetches every file added so far. A heap array travels inside the
+ * an executor that starts later fetches every file added so far. A heap array over the call's
+ * {@code maxBytes} (a {@code double[]} and the like, or a heap shared array) is dumped to a file
+ * named by the SHA-256 of its content and shipped the same way, once per application and content:
+ * an unchanged array is recognised in later calls (its hash is computed on every call) and not
+ * shipped again, a changed one is shipped anew (every version stays, in this JVM's temp folder and
+ * on each executor, until the application ends). A heap shared array arrives mapped read-only (or
+ * copy-on-write, as {@code mmapMode} says; {@code READ_WRITE} is refused); a Java array arrives as
+ * itself, copied out of the executor's mapping by each Spark task. Smaller arrays travel inside the
  * call (once per executor for one the function captures, in Spark's broadcast of the job).
  *
  * <p><b>What it refuses, before anything runs</b>: a writable memory-mapped array (an output memmap,

@@ -19,6 +19,7 @@ import scala.util.Try;
 import org.jparallel.memmap.Handle;
 import org.jparallel.memmap.MmapMode;
 import org.jparallel.memmap.SharedArray;
+import org.jparallel.runtime.serial.DumpContext;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +59,8 @@ final class SparkCall implements CallExecutor {
     /** Read-only mapped files the call's values hold: the caller's path to the name shipped under. */
     private final Map<String, String> files = new HashMap<>();
     private final Encoding.Mapped ship = this::ship;
+    /** Heap arrays over maxBytes: shipped once per application and content, deduplicated per call by identity. */
+    private final DumpContext dumps;
     private int running;   // partitions launched whose outcome was not taken yet
     private volatile boolean cancelled;
     private boolean closed;
@@ -70,7 +73,23 @@ final class SparkCall implements CallExecutor {
         this.backend = backend;
         this.spec = spec;
         this.group = "jparallel-" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet();
-        this.function = Encoding.encode(spec.function(), spec.userLoader(), "the function", ship);
+        this.dumps = new DumpContext(spec.maxBytes(), spec.mmapMode(), this::shipHeap);
+        this.function = Encoding.encode(spec.function(), spec.userLoader(), "the function", ship, dumps);
+    }
+
+    /** A heap array over maxBytes: its dump is shipped (once per application and content) and mapped by executors. */
+    private Handle shipHeap(SharedArray array, MmapMode mode) {
+        if (mode == MmapMode.READ_WRITE) {
+            throw new Encoding.MappedArrayException("a heap array of " + array.byteSize() + " bytes (over maxBytes,"
+                    + " so it travels as a file) while mmapMode(READ_WRITE) asks that tasks share their writes to"
+                    + " it: on a Spark cluster tasks run on other machines, where no write could reach another"
+                    + " executor or this JVM. Keep the default mmapMode(READ_ONLY), or COPY_ON_WRITE for a private"
+                    + " writable copy per task, and return the results from the tasks instead");
+        }
+        ShippedFiles.Shipped shipped = ShippedFiles.of(backend.context()).shipArray(array, spec.tempFolder());
+        Handle h = shipped.handle();
+        files.put(h.file().toString(), shipped.name());
+        return new Handle(h.file(), h.dataOffset(), h.dtype(), h.shape(), mode);
     }
 
     /** A mapped array met while encoding: a read-only one is shipped (once per application), a writable one refused. */
@@ -84,7 +103,7 @@ final class SparkCall implements CallExecutor {
 
     @Override
     public void submit(Batch batch) {
-        pendingBytes.add(Encoding.encodeBatch(batch, spec.userLoader(), ship));
+        pendingBytes.add(Encoding.encodeBatch(batch, spec.userLoader(), ship, dumps));
         pending.add(batch);
     }
 

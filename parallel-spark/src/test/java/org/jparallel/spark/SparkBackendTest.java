@@ -270,13 +270,18 @@ class SparkBackendTest {
                     }), List.of(0, 1)));
             assertTrue(e.getMessage().contains("writable memory-mapped array")
                     && e.getMessage().contains("Return the results"), e.getMessage());
+            IllegalArgumentException readWrite = assertThrows(IllegalArgumentException.class, () -> parallel(-1)
+                    .mmapMode(MmapMode.READ_WRITE).map(delayed((DoubleArray a) -> a.sum()),
+                            List.of(DoubleArray.of(new double[1 << 18]))));
+            assertTrue(readWrite.getMessage().startsWith("the argument of task 0 holds a heap array of 2097152 bytes")
+                    && readWrite.getMessage().contains("mmapMode(READ_WRITE)"), readWrite.getMessage());
             IllegalArgumentException asArgument = assertThrows(IllegalArgumentException.class, () -> parallel(-1)
                     .map(delayed((DoubleArray a) -> a.get(0)), List.of(out)));
             assertTrue(asArgument.getMessage().contains("the argument of task 0"), asArgument.getMessage());
         }
         SparkCluster.waitFor("listener events", LIMIT, () -> true);
         assertEquals(jobsBefore, COUNTS.jobs.get(), "nothing ran");
-        double[] values = new double[1 << 20];   // 8 MiB on the heap, captured: travels with the call
+        double[] values = new double[1 << 20];   // 8 MiB on the heap, captured: shipped as a file
         Arrays.fill(values, 1.0);
         DoubleArray heap = DoubleArray.of(values);
         assertEquals(List.of((double) (1 << 20), (double) (1 << 20)),
@@ -353,6 +358,200 @@ class SparkBackendTest {
                 }).sum() == 2;
             }
         });
+    }
+
+    @Test
+    @Order(15)
+    void heapArraysOverMaxBytesReachEachExecutorOncePerApplicationAndContent() {
+        COUNTS.awaitIdle();
+        int n = 1 << 18;                                   // 2 MiB each, over the default maxBytes of 1 MiB
+        double[] captured = new double[n];
+        Arrays.fill(captured, 1.0);
+        DoubleArray argument = DoubleArray.of(new double[n]);
+        argument.fill(3.0);
+        // Each task reports what it saw: the captured double[]'s sum and class, the argument's sum,
+        // whether it is a read-only mapping, its file, and the arrays shipped to its executor's folder.
+        Fn<DoubleArray, String> probe = a -> {
+            double sum = 0;
+            for (double v : captured) {
+                sum += v;
+            }
+            String[] shipped = new java.io.File(org.apache.spark.SparkFiles.getRootDirectory())
+                    .list((dir, name) -> name.contains("-array-"));
+            Arrays.sort(shipped);
+            return sum + " " + captured.getClass().getSimpleName() + " " + a.sum() + " " + a.isReadOnly()
+                    + " " + a.handle().map(h -> h.file().getFileName().toString()).orElse("heap")
+                    + " " + ProcessHandle.current().pid() + " " + String.join(",", shipped);
+        };
+        List<DoubleArray> args = List.of(argument, argument, argument, argument);
+        long before = shippedArrays();
+        String capturedName = hashName(DoubleArray.of(captured));
+        String argumentName = hashName(argument);
+        Parallel p = parallel(-1);
+        List<String> seen = new ArrayList<>(p.map(delayed(probe), args));
+        seen.addAll(p.map(delayed(probe), args));           // unchanged: nothing is shipped again
+        Set<String> pids = new HashSet<>();
+        for (String s : seen) {
+            String[] parts = s.split(" ");
+            assertEquals(List.of(String.valueOf((double) n), "double[]", String.valueOf(3.0 * n), "true"),
+                    List.of(parts).subList(0, 4), s);
+            assertTrue(parts[4].contains(argumentName), "the argument is mapped from its shipped file: " + s);
+            assertEquals(1, count(parts[6], capturedName), "one file per executor, not per task or call: " + s);
+            assertEquals(1, count(parts[6], argumentName), s);
+            pids.add(parts[5]);
+        }
+        assertEquals(2, pids.size(), "both executors: " + seen);
+        assertEquals(before + 2, shippedArrays(), "two calls of 4 tasks, one addFile per array");
+
+        captured[0] = 5.0;                                 // changed: a new file, and the new answer
+        argument.set(1, 7.0);
+        String capturedName2 = hashName(DoubleArray.of(captured));
+        String argumentName2 = hashName(argument);
+        for (String s : p.map(delayed(probe), args)) {
+            String[] parts = s.split(" ");
+            assertEquals(String.valueOf(n + 4.0), parts[0], s);
+            assertEquals(String.valueOf(3.0 * n + 4), parts[2], s);
+            assertTrue(parts[4].contains(argumentName2), s);
+            assertEquals(1, count(parts[6], capturedName2), s);
+            assertEquals(1, count(parts[6], argumentName2), s);
+        }
+        assertEquals(before + 4, shippedArrays());
+        assertEquals(List.of(3.0 * n + 4), Parallel.of(-1).on(backend()).maxBytes(Long.MAX_VALUE)
+                .map(delayed((Integer i) -> argument.sum()), List.of(0)), "maxBytes off: inline");
+        assertEquals(before + 4, shippedArrays(), "nothing shipped");
+    }
+
+    /** The part of the file name that the content of {@code array} gives. */
+    private static String hashName(DoubleArray array) {
+        return "-array-" + ShippedFiles.contentHash(array).substring(0, 32) + ".npy";
+    }
+
+    private static long count(String names, String name) {
+        return Arrays.stream(names.split(",")).filter(f -> f.endsWith(name)).count();
+    }
+
+    /** How many heap arrays the application added with addFile. */
+    private static long shippedArrays() {
+        return scala.jdk.javaapi.CollectionConverters.asJava(CLUSTER.context().listFiles()).stream()
+                .filter(f -> f.contains("-array-")).count();
+    }
+
+    /**
+     * The real spark-submit (its main class, from the Maven jars; the script only builds this command
+     * line) runs a driver from an application jar against the cluster, in client mode. jparallel's
+     * jars and kryo5 reach the driver and the executors only through {@code --jars}: the class path
+     * of both has Spark's jars alone.
+     */
+    @Test
+    @Order(16)
+    void sparkSubmitRunsADriverThatUsesTheBackend() throws Exception {
+        Path dir = Files.createDirectories(CLUSTER.dir().resolve("submit"));
+        List<String> spark = new ArrayList<>();
+        List<String> jars = new ArrayList<>();
+        Path testClasses = null;
+        for (String entry : System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")).split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            String name = path.getFileName().toString();
+            if (name.equals("test-classes")) {
+                testClasses = path;
+            } else if (Files.isDirectory(path) && entry.contains("parallel-")) {   // a reactor module's classes
+                jars.add(jar(path, dir.resolve(path.getParent().getParent().getFileName() + ".jar"), f -> true).toString());
+            } else if (name.startsWith("parallel-") || name.startsWith("kryo5-")) {
+                jars.add(entry);
+            } else {
+                spark.add(entry);
+            }
+        }
+        assertTrue(jars.size() >= 5 && testClasses != null, "jparallel's four jars and kryo5: " + jars);
+        Path app = jar(testClasses, dir.resolve("app.jar"), f -> f.startsWith("org/jparallel/spark/SubmitDriver"));
+        String sparkPath = String.join(java.io.File.pathSeparator, spark);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", sparkPath, "org.apache.spark.deploy.SparkSubmit",   // as --driver-memory 512m
+                "--master", CLUSTER.masterUrl(), "--deploy-mode", "client",
+                "--class", SubmitDriver.class.getName(), "--jars", String.join(",", jars),
+                "--executor-memory", "512m", "--total-executor-cores", "1", "--executor-cores", "1"));
+        for (String conf : List.of("spark.executor.extraClassPath=" + sparkPath,
+                "spark.executorEnv.SPARK_SCALA_VERSION=2.13", "spark.driver.host=127.0.0.1",
+                "spark.driver.bindAddress=127.0.0.1", "spark.ui.enabled=false",
+                "spark.local.dir=" + Files.createDirectories(dir.resolve("local")),
+                "spark.executor.extraJavaOptions=-XX:+UseSerialGC")) {
+            command.add("--conf");
+            command.add(conf);
+        }
+        command.add(app.toString());
+        command.add("7");
+        Path log = dir.resolve("submit.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(CLUSTER.env());
+        Process submit = pb.start();
+        try {
+            SparkCluster.waitFor("spark-submit to finish", Duration.ofSeconds(150), () -> !submit.isAlive());
+        } finally {
+            if (submit.isAlive()) {
+                System.err.println(Files.readString(log));
+                submit.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        String out = Files.readString(log);
+        assertEquals(0, submit.exitValue(), out);
+        List<String> lines = out.lines().toList();
+        assertTrue(lines.contains("RESULT " + IntStream.range(0, 10).map(x -> x * x + 7).boxed().toList()), out);
+        String pids = lines.stream().filter(l -> l.startsWith("PIDS ")).findFirst().orElseThrow();
+        assertTrue(pids.matches("PIDS \\[(\\d+), \\1] DRIVER \\d+"), "one executor ran both tasks: " + pids);
+        // The submitted application's executor goes with it; the next tests count the executors.
+        SparkCluster.waitFor("the submitted application's executor to exit", LIMIT,
+                () -> CLUSTER.executors().size() == 2);
+    }
+
+    /**
+     * A class that only the caller's class loader knows (as JShell's snippets are): compiled here at
+     * run time, so it is in no jar of the application. The call fails with an error that names the
+     * class and says how to ship it; doing what it says (addJar) makes the same call work.
+     */
+    @Test
+    @Order(17)
+    void aClassOnlyTheCallerKnowsIsAClearErrorNamingItAndAddJarShipsIt() throws Exception {
+        Path dir = Files.createDirectories(CLUSTER.dir().resolve("snippet"));
+        Path source = Files.createDirectories(dir.resolve("src/snippet")).resolve("AddOne.java");
+        Files.writeString(source, "package snippet;\n"
+                + "public class AddOne implements org.jparallel.Fn<Integer, Integer> {\n"
+                + "    public Integer apply(Integer x) { return x + 1; }\n"
+                + "}\n");
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                source.toString());
+        assertEquals(0, rc, "javac");
+        try (java.net.URLClassLoader caller = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            @SuppressWarnings("unchecked")
+            Fn<Integer, Integer> addOne = (Fn<Integer, Integer>) caller.loadClass("snippet.AddOne")
+                    .getDeclaredConstructor().newInstance();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> parallel(-1).map(delayed(addOne), List.of(1, 2)));
+            assertTrue(e.getMessage().contains("snippet.AddOne") && e.getMessage().contains("SparkContext.addJar")
+                    && e.getMessage().contains("spark.jars"), e.getMessage());
+
+            CLUSTER.context().addJar(jar(classes, dir.resolve("snippet.jar"), f -> true).toString());
+            assertEquals(List.of(2, 3), parallel(-1).map(delayed(addOne), List.of(1, 2)));
+        }
+    }
+
+    /** Writes the files of {@code classes} that {@code keep} accepts (by their path in the jar) into a jar. */
+    private static Path jar(Path classes, Path jar, java.util.function.Predicate<String> keep) throws java.io.IOException {
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = classes.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                if (keep.test(name)) {
+                    out.putNextEntry(new java.util.jar.JarEntry(name));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar;
     }
 
     @Test

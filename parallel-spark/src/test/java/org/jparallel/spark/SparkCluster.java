@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 /**
  * A real Spark standalone cluster on this machine, for the tests: a Master, a Worker and an
  * application with 2 executors of 1 core and 512 MiB each, all started from the test class path
+ * (the worker offers a third core, for an application that a test submits with spark-submit)
  * on random ports. Started once for the test run (the first class that registers the extension)
  * and stopped at its end, by pid; its folder (SPARK_HOME, work and local dirs, logs) is deleted.
  *
@@ -48,6 +49,8 @@ public class SparkCluster implements BeforeAllCallback {
         final List<Process> servers = new ArrayList<>();
         Process worker;
         SparkContext sc;
+        String masterUrl;
+        Map<String, String> env;
 
         Running(Path dir) {
             this.dir = dir;
@@ -88,6 +91,21 @@ public class SparkCluster implements BeforeAllCallback {
     public List<ProcessHandle> executors() {
         // The worker starts nothing but executors; the JDK may not read their (long) command lines.
         return running.worker.descendants().filter(ProcessHandle::isAlive).toList();
+    }
+
+    /** The cluster's folder (deleted with it): put a test's files here. */
+    public Path dir() {
+        return running.dir;
+    }
+
+    /** {@code spark://127.0.0.1:port}. */
+    public String masterUrl() {
+        return running.masterUrl;
+    }
+
+    /** What the cluster's JVMs have in their environment ({@code SPARK_HOME} and the like). */
+    public Map<String, String> env() {
+        return running.env;
     }
 
     /** The standalone worker's folder of executor folders ({@code work/app-* /N/stdout, stderr}). */
@@ -131,6 +149,7 @@ public class SparkCluster implements BeforeAllCallback {
             Map<String, String> env = Map.of("SPARK_HOME", home.getParent().toString(),
                     "SPARK_LOCAL_DIRS", local.toString(), "SPARK_SCALA_VERSION", "2.13",
                     "JAVA_HOME", System.getProperty("java.home"));
+            r.env = env;
             List<String> jvm = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp,
                     "-Dlog4j.configurationFile=" + infoLog, "-cp", classPath);
 
@@ -146,9 +165,10 @@ public class SparkCluster implements BeforeAllCallback {
                 return url[0] != null;
             });
 
+            r.masterUrl = url[0];
             Path workerLog = dir.resolve("worker.log");
             r.worker = launch(jvm, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                    "--cores", "2", "--memory", "1g", "--work-dir", work.toString(), "--webui-port", "0", url[0]),
+                    "--cores", "3", "--memory", "1536m", "--work-dir", work.toString(), "--webui-port", "0", url[0]),
                     env, workerLog);
             r.servers.add(r.worker);
             waitFor("the Spark worker to register", START_LIMIT,

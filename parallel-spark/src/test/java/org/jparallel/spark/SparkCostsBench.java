@@ -69,6 +69,62 @@ class SparkCostsBench {
             }
         }
 
+        // Heap arrays over maxBytes: shipped as files once per content. A double[] must arrive as a
+        // double[], so each Spark task copies it out of the executor's mapping; a DoubleArray does not.
+        double[] heap = new double[(int) (MID / 8)];
+        java.util.Arrays.fill(heap, 1.0);
+        DoubleArray heapShared = DoubleArray.of(heap.clone());
+        List<Double> hashMillis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            ShippedFiles.contentHash(DoubleArray.of(heap));
+            hashMillis.add((System.nanoTime() - t0) / 1e6);
+        }
+        Collections.sort(hashMillis);
+        rows.add(row("SHA-256 of a 64 MiB heap array on the driver (the cost of recognising it, every call)",
+                hashMillis.get(2), 5));
+        Supplier<List<Integer>> javaArray = () -> checkMid(spark.map(delayed((Integer i) -> {
+            double sum = 0;
+            for (double v : heap) {
+                sum += v;
+            }
+            return (int) sum;
+        }), four));
+        rows.add(timed("64 MiB double[] captured, summed by 4 tasks: first call (hashes, dumps, ships it)", 1, javaArray));
+        rows.add(timed("64 MiB double[] captured, summed by 4 tasks: next calls (each Spark task copies it)", 5, javaArray));
+        Supplier<List<Integer>> sharedArray = () -> checkMid(spark.map(delayed((Integer i) -> (int) heapShared.sum()), four));
+        rows.add(timed("64 MiB heap DoubleArray captured, summed by 4 tasks: first call", 1, sharedArray));
+        rows.add(timed("64 MiB heap DoubleArray captured, summed by 4 tasks: next calls (mapped, no copy)", 5, sharedArray));
+        // What the decoding of a captured double[] does in each Spark task, timed by the tasks:
+        // heapShared is a mapping of the shipped file on the executor, and toArray() copies it out.
+        List<Integer> copyMicros = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            copyMicros.addAll(spark.map(delayed((Integer x) -> {
+                long t0 = System.nanoTime();
+                double[] copy = heapShared.toArray();
+                return (int) ((System.nanoTime() - t0) / 1000 + copy.length * 0L);
+            }), four));
+        }
+        Collections.sort(copyMicros);
+        rows.add(row("on an executor: copying the shipped 64 MiB out of its mapping into a double[] (timed by"
+                + " each task; what each Spark task does for a captured double[])", copyMicros.get(copyMicros.size() / 2)
+                / 1000.0, copyMicros.size()));
+
+        Parallel.shutdownWorkers();
+        try (Parallel jvms = Parallel.of(2)) {
+            Supplier<List<Integer>> local = () -> checkMid(jvms.map(delayed((Integer i) -> {
+                double sum = 0;
+                for (double v : heap) {
+                    sum += v;
+                }
+                return (int) sum;
+            }), four));
+            local.get();   // starts the JVMs
+            rows.add(timed("worker JVMs: the same 64 MiB double[], next calls", 5, local));
+        } finally {
+            Parallel.shutdownWorkers();
+        }
+
         Parallel.shutdownWorkers();
         try (Parallel jvms = Parallel.of(2)) {
             rows.add(timed("worker JVMs: first call, 2 tasks (starts 2 JVMs)", 1,
@@ -85,6 +141,12 @@ class SparkCostsBench {
     }
 
     private static final long BIG = 256L << 20;
+    private static final long MID = 64L << 20;
+
+    private static List<Integer> checkMid(List<Integer> sums) {
+        sums.forEach(sum -> assertEquals((int) (MID / 8), sum));
+        return List.of(2, 3);
+    }
 
     private static List<Integer> check(List<Integer> sums) {
         sums.forEach(sum -> assertEquals((int) (BIG / 8), sum));

@@ -31,20 +31,32 @@ public final class DumpContext {
     private final Path configuredFolder;
     private final MmapMode inputMode;
     private final boolean dedupe;
+    /** Where arrays go instead of the call's folder, or null. */
+    private final Dumper dumper;
     private final Map<Object, Handle> dumped = new IdentityHashMap<>();
     private final Map<Path, Path> folderByBase = new HashMap<>();
     private final List<Path> files = new ArrayList<>();
     private boolean closed;
 
     public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
-        this(maxBytes, configuredFolder, inputMode, true);
+        this(maxBytes, configuredFolder, inputMode, true, null);
     }
 
-    private DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode, boolean dedupe) {
+    /**
+     * Arrays over {@code maxBytes} are handed to {@code dumper} (once per call and array, by identity),
+     * which decides where their files live and how long; {@link #files()} stays empty and
+     * {@link #close()} deletes nothing of theirs. The Spark backend ships them to its executors.
+     */
+    public DumpContext(long maxBytes, MmapMode inputMode, Dumper dumper) {
+        this(maxBytes, null, inputMode, true, java.util.Objects.requireNonNull(dumper, "dumper"));
+    }
+
+    private DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode, boolean dedupe, Dumper dumper) {
         this.maxBytes = maxBytes;
         this.configuredFolder = configuredFolder;
         this.inputMode = inputMode;
         this.dedupe = dedupe;
+        this.dumper = dumper;
     }
 
     /**
@@ -52,7 +64,18 @@ public final class DumpContext {
      * mapping that the caller adopts, a Java array is read back into the caller's heap.
      */
     public static DumpContext forResults(long maxBytes, Path configuredFolder) {
-        return new DumpContext(maxBytes, configuredFolder, MmapMode.READ_WRITE, false);
+        return new DumpContext(maxBytes, configuredFolder, MmapMode.READ_WRITE, false, null);
+    }
+
+    /** Writes a heap array over {@code maxBytes} somewhere its readers can map it. */
+    @FunctionalInterface
+    public interface Dumper {
+        /**
+         * @param array a heap array (a view of a Java array, or a heap shared array)
+         * @param mode  how readers are to map it
+         * @return the handle readers map, in {@code mode}
+         */
+        Handle dump(SharedArray array, MmapMode mode);
     }
 
     boolean shouldDump(long bytes) {
@@ -65,7 +88,10 @@ public final class DumpContext {
             throw new IllegalStateException("the call has ended; its arrays can no longer be sent");
         }
         Handle handle = dedupe ? dumped.get(identity) : null;
-        if (handle == null) {
+        if (handle == null && dumper != null) {
+            handle = dumper.dump(array, mode);
+            dumped.put(identity, handle);
+        } else if (handle == null) {
             Path base = TempFolders.chooseBase(configuredFolder, array.byteSize());
             Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, dedupe ? "call" : "results"));
             Path file = folder.resolve("a" + files.size() + ".npy");
