@@ -1,6 +1,8 @@
 package org.jparallel;
 
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The API's own behaviour, on the backends that need no worker JVMs. */
+@ExtendWith(NoLeftovers.class)
 class InProcessBackendsTest {
 
     @Test
