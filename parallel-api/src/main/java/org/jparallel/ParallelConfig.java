@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  * {@code parallel_config}.
  * <pre>{@code
  * try (ParallelConfig config = ParallelConfig.begin().nJobs(4).maxBytes("16M").tempFolder(Path.of("/scratch"))) {
- *     Parallel.of().map(...);               // 4 workers, 16 MiB threshold, /scratch
- *     Parallel.of(2).map(...);              // 2 workers; the rest from the block
- * }                                         // the settings in force before are back
+ *     Parallel.of().map(Math::sqrt, args);      // 4 workers, 16 MiB threshold, /scratch
+ *     Parallel.of(2).map(Math::sqrt, args);     // 2 workers; the rest from the block
+ * }                                             // the settings in force before are back
  * }</pre>
  *
  * <p>Where a setting comes from, first match wins: the {@code Parallel}'s own setter; the innermost
