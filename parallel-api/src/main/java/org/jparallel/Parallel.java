@@ -112,8 +112,7 @@ public final class Parallel implements AutoCloseable {
      * else -1 (all cores).
      */
     public static Parallel of() {
-        Settings inForce = Settings.inForce();
-        return new Parallel(inForce, inForce.nJobs());
+        return new Parallel(Settings.inForce(), Settings.defaultJobs());
     }
 
     /**

@@ -142,17 +142,28 @@ record Settings(Integer nJobs, Backend backend, Long maxBytes, Path tempFolder, 
         return ParallelConfig.openBlocks().over(outside()).over(BUILT_IN);
     }
 
-    /** The settings that system properties and environment variables set, or {@link #NONE}. */
+    /**
+     * The nJobs of {@code Parallel.of()}: the open blocks', else the system property or environment
+     * variable, else -1 (all cores). Read only there, so that a malformed jparallel.nJobs troubles
+     * no {@code Parallel.of(n)}.
+     */
+    static int defaultJobs() {
+        Integer n = ParallelConfig.openBlocks().nJobs();
+        if (n == null) {
+            n = outside("jparallel.nJobs", "JPARALLEL_N_JOBS", Integer::valueOf);
+        }
+        return n == null ? BUILT_IN.nJobs() : n;
+    }
+
+    /** The settings that system properties and environment variables set (but nJobs), or {@link #NONE}. */
     static Settings outside() {
-        Integer n = outside("jparallel.nJobs", "JPARALLEL_N_JOBS", Integer::valueOf);
         Backend backend = outside("jparallel.backend", "JPARALLEL_BACKEND", Settings::parseBackend);
         Long maxBytes = outside("jparallel.maxBytes", "JPARALLEL_MAX_BYTES", Settings::parseSize);
         Path tempFolder = outside("jparallel.tempFolder", "JPARALLEL_TEMP_FOLDER", Path::of);
-        if (n == null && backend == null && maxBytes == null && tempFolder == null) {
+        if (backend == null && maxBytes == null && tempFolder == null) {
             return NONE;
         }
         return NONE.with(b -> {
-            b.nJobs = n;
             b.backend = backend;
             b.maxBytes = maxBytes;
             b.tempFolder = tempFolder;

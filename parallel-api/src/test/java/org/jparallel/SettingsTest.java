@@ -106,6 +106,21 @@ class SettingsTest {
     }
 
     @Test
+    void jparallelNJobsIsReadOnlyByParallelOfWithNoNumber() {
+        System.setProperty("jparallel.nJobs", "lots");
+        try {
+            assertEquals(2, Parallel.of(2).nJobs(), "Parallel.of(2) never reads it");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Parallel::of);
+            assertTrue(e.getMessage().contains("jparallel.nJobs") && e.getMessage().contains("\"lots\""), e.getMessage());
+            try (ParallelConfig block = ParallelConfig.begin().nJobs(3)) {
+                assertEquals(3, Parallel.of().nJobs(), "a block comes first");
+            }
+        } finally {
+            System.clearProperty("jparallel.nJobs");
+        }
+    }
+
+    @Test
     void aParallelKeepsWhatWasInForceWhenItWasMadeAndNullGivesThatBack() {
         Parallel p;
         try (ParallelConfig block = ParallelConfig.begin().timeout(Duration.ofSeconds(7)).backend(Backend.THREADS)) {
