@@ -1,6 +1,5 @@
 package org.jparallel.samples;
 
-
 import org.jparallel.samples.Pipeline.ItemNorm;
 import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;

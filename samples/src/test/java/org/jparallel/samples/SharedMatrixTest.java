@@ -1,6 +1,5 @@
 package org.jparallel.samples;
 
-
 import org.jparallel.memmap.DoubleMatrix;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.MmapMode;
