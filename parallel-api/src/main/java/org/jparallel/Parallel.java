@@ -11,14 +11,11 @@ import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.ClusterBackend;
 import org.jparallel.spi.IndexRange;
-import org.jparallel.spi.WorkerOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -67,8 +64,9 @@ import java.util.stream.StreamSupport;
  * exception that cannot travel back {@link RemoteTaskException}.
  *
  * <p><b>Nulls.</b> Every setter that takes an object reads null as "the default": the value in
- * force without that setter, from an open {@link ParallelConfig} block of this thread, a system
- * property, an environment variable or the built-in default, in that order. So
+ * force without that setter when this {@code Parallel} was made, from an open
+ * {@link ParallelConfig} block of this thread, a system property, an environment variable or the
+ * built-in default, in that order. So
  * {@code timeout(null)} is no timeout unless a block sets one, {@code tempFolder(null)} lets the
  * library choose, {@code workerProperty(key, null)} sets no property {@code key}, and
  * {@code workerJvmOptions((String[]) null)} drops the options given so far. Null functions and
@@ -83,106 +81,29 @@ public final class Parallel implements AutoCloseable {
     /** Refused above this: thousands of JVMs would exhaust memory long before they helped. */
     public static final int MAX_JOBS = 1024;
 
-    private final int nJobs;
-    private Backend backend;
-    private long maxBytes;
-    private Path tempFolder;
-    private MmapMode mmapMode;
-    private Duration timeout;
-    private int verbose;
-    private int batchSize;
-    private int preDispatch;
-    private String workerHeap;
-    private Init<?> initializer;
-    private String initializerKey = org.jparallel.internal.WorkerState.newKey();
-    private final Map<String, String> workerProperties = new LinkedHashMap<>();
-    private final List<String> workerJvmOptions = new ArrayList<>();
-    private Duration idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
-    private int retries;
-    private boolean progressBar = true;
-    /** Set by {@link #on}: tasks run on that cluster; {@link #requestedJobs} counts from its parallelism. */
-    private ClusterBackend cluster;
-    private int requestedJobs;
+    /** What was in force when this Parallel was made: open blocks, system properties, built-in defaults. */
+    private final Settings inherited;
+    /** What this Parallel's setters set; a null component is not set, so {@link #inherited}'s applies. */
+    private Settings own;
 
     private static final AtomicInteger ASYNC_CALLS = new AtomicInteger();
 
     private final Set<CallRunner> activeCalls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private Parallel(int nJobs) {
-        this.nJobs = nJobs;
-        backend = defaultBackend();
-        maxBytes = defaultMaxBytes();
-        tempFolder = defaultTempFolder();
-        mmapMode = defaultMmapMode();
-        timeout = defaultTimeout();
-        verbose = firstOf(ParallelConfig.fromBlocks(ParallelConfig::verbose), null, 0);
-        batchSize = firstOf(ParallelConfig.fromBlocks(ParallelConfig::batchSize), null, 0);
-        workerHeap = defaultWorkerHeap();
-        retries = firstOf(ParallelConfig.fromBlocks(ParallelConfig::retries), null, 0);
-        cluster = ParallelConfig.fromBlocks(ParallelConfig::cluster);
-        initializer(null);
+    private Parallel(Settings inherited, int nJobs) {
+        this.inherited = inherited;
+        this.own = Settings.NONE.with(s -> s.nJobs = nJobs);   // validated here: 0 and > MAX_JOBS are refused
     }
 
-    // Defaults: an open ParallelConfig block, else system properties and environment variables,
-    // else the built-in one. A setter given null takes the same value again (see "Nulls" above).
-
-    private static Backend defaultBackend() {
-        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::backend),
-                outside("jparallel.backend", "JPARALLEL_BACKEND", Parallel::parseBackend), Backend.PROCESSES);
+    /** The settings of this Parallel: its own setters' over what it inherited. */
+    Settings settings() {
+        return own.over(inherited);
     }
 
-    private static long defaultMaxBytes() {
-        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::maxBytes),
-                outside("jparallel.maxBytes", "JPARALLEL_MAX_BYTES", Parallel::parseSize), DEFAULT_MAX_BYTES);
-    }
-
-    private static Path defaultTempFolder() {
-        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::tempFolder),
-                outside("jparallel.tempFolder", "JPARALLEL_TEMP_FOLDER", Path::of), null);
-    }
-
-    private static MmapMode defaultMmapMode() {
-        return firstOf(ParallelConfig.fromBlocks(ParallelConfig::mmapMode), null, MmapMode.READ_ONLY);
-    }
-
-    private static Duration defaultTimeout() {
-        return ParallelConfig.fromBlocks(ParallelConfig::timeout);
-    }
-
-    private static String defaultWorkerHeap() {
-        return ParallelConfig.fromBlocks(ParallelConfig::workerHeap);
-    }
-
-    @SafeVarargs
-    private static <T> T firstOf(T... candidates) {
-        for (T candidate : candidates) {
-            if (candidate != null) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static <T> T outside(String property, String variable, java.util.function.Function<String, T> parse) {
-        String value = ParallelConfig.fromOutside(property, variable);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return parse.apply(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot use " + property + " / " + variable + " = \"" + value + "\": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static Backend parseBackend(String name) {
-        try {
-            return Backend.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a backend; use one of " + java.util.Arrays.toString(Backend.values()));
-        }
+    private Parallel set(Consumer<Settings.Builder> change) {
+        own = own.with(change);
+        return this;
     }
 
     /**
@@ -191,9 +112,7 @@ public final class Parallel implements AutoCloseable {
      * else -1 (all cores).
      */
     public static Parallel of() {
-        Integer n = firstOf(ParallelConfig.fromBlocks(ParallelConfig::nJobs),
-                outside("jparallel.nJobs", "JPARALLEL_N_JOBS", Integer::valueOf), -1);
-        return of(n);
+        return new Parallel(Settings.inForce(), Settings.defaultJobs());
     }
 
     /**
@@ -205,21 +124,7 @@ public final class Parallel implements AutoCloseable {
      * @throws IllegalArgumentException for 0 or more than {@value #MAX_JOBS}
      */
     public static Parallel of(int nJobs) {
-        Parallel parallel = new Parallel(resolveJobs(nJobs, Runtime.getRuntime().availableProcessors()));
-        parallel.requestedJobs = nJobs;
-        return parallel;
-    }
-
-    static int resolveJobs(int nJobs, int cores) {
-        if (nJobs == 0) {
-            throw new IllegalArgumentException("nJobs == 0 has no meaning; use a positive number of workers, "
-                    + "or -1 for all " + cores + " cores");
-        }
-        if (nJobs > MAX_JOBS) {
-            throw new IllegalArgumentException("nJobs = " + nJobs + " is more than " + MAX_JOBS
-                    + " worker JVMs; this machine has " + cores + " cores, so use -1 (all cores) or a few times that");
-        }
-        return nJobs > 0 ? nJobs : Math.max(1, cores + 1 + nJobs);
+        return new Parallel(Settings.inForce(), nJobs);
     }
 
     /** Wraps {@code fn} for {@link #map}: joblib's {@code delayed}. */
@@ -237,25 +142,25 @@ public final class Parallel implements AutoCloseable {
      * the cluster's parallelism after {@link #on}).
      */
     public int nJobs() {
-        return cluster == null ? nJobs : resolveJobs(requestedJobs, cluster.parallelism());
+        Settings s = settings();
+        int capacity = s.cluster() == null ? Runtime.getRuntime().availableProcessors() : s.cluster().parallelism();
+        return Settings.resolveJobs(s.nJobs(), capacity);
     }
 
     /**
      * Runs this Parallel's tasks on a cluster instead of worker JVMs (the {@code backend} setting
      * no longer applies): {@code Parallel.of(-1).on(SparkBackend.of(sparkContext))}. Results,
-     * errors, ordering, streams and timeouts are as on worker JVMs; see the cluster's own
-     * documentation for what it cannot honour (it refuses those settings before anything runs).
+     * errors, ordering, streams and timeouts are as on worker JVMs; what the cluster cannot honour
+     * (its {@link ClusterBackend#support()}) is refused before anything runs.
      * Null: the cluster of an open {@link ParallelConfig} block, else worker JVMs again.
      */
     public Parallel on(ClusterBackend cluster) {
-        this.cluster = cluster == null ? ParallelConfig.fromBlocks(ParallelConfig::cluster) : cluster;
-        return this;
+        return set(s -> s.cluster = cluster);
     }
 
     /** Where tasks run: {@link Backend#PROCESSES} by default. */
     public Parallel backend(Backend backend) {
-        this.backend = backend == null ? defaultBackend() : backend;
-        return this;
+        return set(s -> s.backend = backend);
     }
 
     /**
@@ -263,16 +168,7 @@ public final class Parallel implements AutoCloseable {
      * memory-mapped files (default {@value #DEFAULT_MAX_BYTES}, joblib's 1 MiB).
      */
     public Parallel maxBytes(long bytes) {
-        this.maxBytes = checkMaxBytes(bytes);
-        return this;
-    }
-
-    static long checkMaxBytes(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("maxBytes = " + bytes + " is negative; use a size such as 1048576 or"
-                    + " maxBytes(\"1M\"), or noMemmap() to send every array through the channel");
-        }
-        return bytes;
+        return set(s -> s.maxBytes = bytes);
     }
 
     /**
@@ -280,50 +176,17 @@ public final class Parallel implements AutoCloseable {
      * bytes; null for the default.
      */
     public Parallel maxBytes(String size) {
-        return maxBytes(size == null ? defaultMaxBytes() : parseSize(size));
+        return set(s -> s.maxBytes = size == null ? null : Settings.parseSize(size));
     }
 
     /** Never dump arrays: everything travels through the worker's channel (joblib's max_nbytes=None). */
     public Parallel noMemmap() {
-        this.maxBytes = Long.MAX_VALUE;
-        return this;
-    }
-
-    static long parseSize(String size) {
-        Objects.requireNonNull(size, "maxBytes(null): give a size such as \"1M\"");
-        String s = size.trim().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        if (s.endsWith("B") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (!s.isEmpty()) {
-            switch (s.charAt(s.length() - 1)) {
-                case 'K' -> unit = 1L << 10;
-                case 'M' -> unit = 1L << 20;
-                case 'G' -> unit = 1L << 30;
-                case 'T' -> unit = 1L << 40;
-                default -> unit = 1;
-            }
-            if (unit > 1) {
-                s = s.substring(0, s.length() - 1).trim();
-            }
-        }
-        try {
-            long n = Long.parseLong(s);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return Math.multiplyExact(n, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("maxBytes(\"" + size + "\") is not a size; write a whole number of"
-                    + " bytes, optionally followed by K, M or G (powers of 1024), e.g. \"500K\", \"1M\", \"2G\"");
-        }
+        return set(s -> s.maxBytes = Long.MAX_VALUE);
     }
 
     /** Where dumped arrays go; default: $JPARALLEL_TEMP_FOLDER, else /dev/shm if it has room, else java.io.tmpdir. */
     public Parallel tempFolder(Path folder) {
-        this.tempFolder = folder == null ? defaultTempFolder() : folder;
-        return this;
+        return set(s -> s.tempFolder = folder);
     }
 
     /**
@@ -332,12 +195,7 @@ public final class Parallel implements AutoCloseable {
      * writable, so a worker's writes land in the dump, not in the caller's heap array.
      */
     public Parallel mmapMode(MmapMode mode) {
-        this.mmapMode = mode == null ? defaultMmapMode() : checkMmapMode(mode);
-        return this;
-    }
-
-    static MmapMode checkMmapMode(MmapMode mode) {
-        return mode == MmapMode.WRITE ? MmapMode.READ_WRITE : mode;
+        return set(s -> s.mmapMode = mode);
     }
 
     /**
@@ -348,16 +206,7 @@ public final class Parallel implements AutoCloseable {
      * its end (in the background on THREADS, where the call fails at once).
      */
     public Parallel timeout(Duration perTask) {
-        this.timeout = perTask == null ? defaultTimeout() : checkTimeout(perTask);
-        return this;
-    }
-
-    static Duration checkTimeout(Duration perTask) {
-        if (perTask != null && (perTask.isNegative() || perTask.isZero())) {
-            throw new IllegalArgumentException("timeout must be positive, got " + perTask
-                    + "; use null for the default (no timeout, unless a ParallelConfig block sets one)");
-        }
-        return perTask;
+        return set(s -> s.timeout = perTask);
     }
 
     /**
@@ -367,15 +216,7 @@ public final class Parallel implements AutoCloseable {
      * dead run wrote to shared arrays or files stays.
      */
     public Parallel retries(int times) {
-        this.retries = checkRetries(times);
-        return this;
-    }
-
-    static int checkRetries(int times) {
-        if (times < 0) {
-            throw new IllegalArgumentException("retries = " + times + "; use 0 (the default) or more");
-        }
-        return times;
+        return set(s -> s.retries = times);
     }
 
     /**
@@ -386,15 +227,8 @@ public final class Parallel implements AutoCloseable {
      * {@link WorkerLocal} does the same, typed, for any number of values.
      */
     public Parallel initializer(Init<?> init) {
-        if (init != null) {
-            this.initializer = init;
-            this.initializerKey = org.jparallel.internal.WorkerState.newKey();
-            return this;
-        }
-        Map.Entry<String, Init<?>> fromBlock = ParallelConfig.fromBlocks(ParallelConfig::initializer);
-        this.initializer = fromBlock == null ? null : fromBlock.getValue();
-        this.initializerKey = fromBlock == null ? null : fromBlock.getKey();
-        return this;
+        return set(s -> s.initializer = init == null ? null
+                : new Settings.Initializer(org.jparallel.internal.WorkerState.newKey(), init));
     }
 
     /**
@@ -412,67 +246,34 @@ public final class Parallel implements AutoCloseable {
      * (default true). The bar is erased and redrawn around the workers' output lines.
      */
     public Parallel progressBar(boolean show) {
-        this.progressBar = show;
-        return this;
+        return set(s -> s.progressBar = show);
     }
 
     /** Progress lines on stderr: 0 (default) none, higher levels more often. */
     public Parallel verbose(int level) {
-        this.verbose = checkVerbose(level);
-        return this;
-    }
-
-    static int checkVerbose(int level) {
-        if (level < 0) {
-            throw new IllegalArgumentException("verbose = " + level + "; use 0 (quiet, the default) or more");
-        }
-        return level;
+        return set(s -> s.verbose = level);
     }
 
     /** Tasks per batch; 0 (the default) sizes batches automatically. */
     public Parallel batchSize(int tasks) {
-        this.batchSize = checkBatchSize(tasks);
-        return this;
-    }
-
-    static int checkBatchSize(int tasks) {
-        if (tasks < 0) {
-            throw new IllegalArgumentException("batchSize = " + tasks + "; use a positive size, or 0 for automatic");
-        }
-        return tasks;
+        return set(s -> s.batchSize = tasks);
     }
 
     /** How many batches may be dispatched ahead of the results (default 2 × nJobs). */
     public Parallel preDispatch(int batches) {
-        if (batches < 1) {
-            throw new IllegalArgumentException("preDispatch = " + batches + "; at least 1 batch must be in flight");
-        }
-        this.preDispatch = batches;
-        return this;
+        return set(s -> s.preDispatch = batches);
     }
 
     /** The workers' maximum heap, as -Xmx takes it ("512m", "4g"); by default (and for null) the JVM's own. */
     public Parallel workerHeap(String xmx) {
-        this.workerHeap = xmx == null ? defaultWorkerHeap() : checkHeap(xmx);
-        return this;
-    }
-
-    static String checkHeap(String xmx) {
-        if (xmx != null && !xmx.matches("\\d+[kKmMgGtT]?")) {
-            throw new IllegalArgumentException("workerHeap(\"" + xmx + "\") is not a heap size; use e.g. \"512m\" or \"4g\"");
-        }
-        return xmx;
+        return set(s -> s.workerHeap = xmx);
     }
 
     /** A system property set in every worker JVM; a null value sets none (the default) for {@code key}. */
     public Parallel workerProperty(String key, String value) {
         Objects.requireNonNull(key, "workerProperty(key, value): key is null; name the system property to set");
-        if (value == null) {
-            workerProperties.remove(key);
-        } else {
-            workerProperties.put(key, value);
-        }
-        return this;
+        Map<String, String> before = settings().workerProperties();
+        return set(s -> s.workerProperty(before, key, value));
     }
 
     /**
@@ -481,28 +282,18 @@ public final class Parallel implements AutoCloseable {
      */
     public Parallel workerJvmOptions(String... options) {
         if (options == null) {
-            workerJvmOptions.clear();
-            return this;
+            return set(s -> s.workerJvmOptions = null);
         }
         for (String option : options) {
             Objects.requireNonNull(option, "workerJvmOptions(...): an option is null; leave it out");
         }
-        workerJvmOptions.addAll(List.of(options));
-        return this;
+        List<String> before = settings().workerJvmOptions();
+        return set(s -> s.addWorkerJvmOptions(before, List.of(options)));
     }
 
     /** Workers with no call for this long exit (default, and for null, 300 s). */
     public Parallel idleTimeout(Duration idle) {
-        if (idle == null) {
-            this.idleTimeout = WorkerOptions.DEFAULT_IDLE_TIMEOUT;
-            return this;
-        }
-        if (idle.isNegative() || idle.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive, got " + idle
-                    + "; use null for the default of " + WorkerOptions.DEFAULT_IDLE_TIMEOUT.toSeconds() + " s");
-        }
-        this.idleTimeout = idle;
-        return this;
+        return set(s -> s.idleTimeout = idle);
     }
 
     /**
@@ -675,20 +466,23 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalStateException("this Parallel is closed; create a new one with Parallel.of(n)");
         }
         ClassLoader userLoader = loaderOf(userCode);
-        if (initializer != null) {
-            function = WorkerState.withState(initializerKey, initializer, function);
+        Settings settings = settings();
+        if (settings.initializer() != null) {
+            function = WorkerState.withState(settings.initializer().key(), settings.initializer().init(), function);
         }
         int jobs = nJobs();
-        CallSpec spec = new CallSpec(function, jobs, maxBytes, tempFolder, mmapMode, timeout, retries,
-                new WorkerOptions(workerHeap, workerProperties, workerJvmOptions, idleTimeout),
-                userLoader);
+        CallSpec spec = new CallSpec(function, jobs, settings.maxBytes(), settings.tempFolder(), settings.mmapMode(),
+                settings.timeout(), settings.retries(), settings.workerOptions(), userLoader);
         long total = CallRunner.knownSize(args);
-        CallExecutor executor = cluster == null ? Backends.begin(backend, spec) : Backends.begin(cluster, spec);
+        ClusterBackend cluster = settings.cluster();
+        CallExecutor executor = cluster == null ? Backends.begin(settings.backend(), spec) : Backends.begin(cluster, spec);
+        int batchSize = settings.batchSize();
         int size = cluster == null || batchSize > 0 ? batchSize : cluster.batchSize(total, jobs);
-        int window = preDispatch > 0 ? preDispatch : cluster == null ? 2 * jobs : cluster.preDispatch(jobs);
+        Integer preDispatch = settings.preDispatch();
+        int window = preDispatch != null ? preDispatch : cluster == null ? 2 * jobs : cluster.preDispatch(jobs);
         CallRunner[] self = new CallRunner[1];
         CallRunner runner = new CallRunner(executor, args, size, jobs, window, ordered,
-                new Progress(verbose, progressBar, total, System.err),
+                new Progress(settings.verbose(), settings.progressBar(), total, System.err),
                 () -> activeCalls.remove(self[0]));
         self[0] = runner;
         activeCalls.add(runner);
@@ -756,10 +550,13 @@ public final class Parallel implements AutoCloseable {
     /** The settings in force, e.g. {@code Parallel[nJobs=4, backend=PROCESSES, maxBytes=1048576, ...]}. */
     @Override
     public String toString() {
-        return "Parallel[nJobs=" + nJobs + ", backend=" + backend + ", maxBytes=" + maxBytes
-                + ", tempFolder=" + (tempFolder == null ? "default" : tempFolder) + ", mmapMode=" + mmapMode
-                + ", timeout=" + (timeout == null ? "none" : timeout) + ", batchSize=" + (batchSize == 0 ? "auto" : batchSize)
-                + ", retries=" + retries + ", workerHeap=" + (workerHeap == null ? "default" : workerHeap)
+        Settings s = settings();
+        return "Parallel[nJobs=" + Settings.resolveJobs(s.nJobs(), Runtime.getRuntime().availableProcessors())
+                + ", backend=" + s.backend() + ", maxBytes=" + s.maxBytes()
+                + ", tempFolder=" + (s.tempFolder() == null ? "default" : s.tempFolder()) + ", mmapMode=" + s.mmapMode()
+                + ", timeout=" + (s.timeout() == null ? "none" : s.timeout())
+                + ", batchSize=" + (s.batchSize() == 0 ? "auto" : s.batchSize())
+                + ", retries=" + s.retries() + ", workerHeap=" + (s.workerHeap() == null ? "default" : s.workerHeap())
                 + (closed ? ", closed" : "") + "]";
     }
 

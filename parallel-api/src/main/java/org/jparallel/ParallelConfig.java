@@ -6,17 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * Default settings for every {@link Parallel} created inside a block, on this thread: joblib's
  * {@code parallel_config}.
  * <pre>{@code
  * try (ParallelConfig config = ParallelConfig.begin().nJobs(4).maxBytes("16M").tempFolder(Path.of("/scratch"))) {
- *     Parallel.of().map(...);               // 4 workers, 16 MiB threshold, /scratch
- *     Parallel.of(2).map(...);              // 2 workers; the rest from the block
- * }                                         // the settings in force before are back
+ *     Parallel.of().map(Math::sqrt, args);      // 4 workers, 16 MiB threshold, /scratch
+ *     Parallel.of(2).map(Math::sqrt, args);     // 2 workers; the rest from the block
+ * }                                             // the settings in force before are back
  * }</pre>
  *
  * <p>Where a setting comes from, first match wins: the {@code Parallel}'s own setter; the innermost
@@ -40,18 +39,8 @@ public final class ParallelConfig implements AutoCloseable {
     private static final ThreadLocal<Deque<ParallelConfig>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final Thread owner = Thread.currentThread();
-    private Integer nJobs;
-    private Backend backend;
-    private Long maxBytes;
-    private Path tempFolder;
-    private MmapMode mmapMode;
-    private Duration timeout;
-    private Integer verbose;
-    private Integer batchSize;
-    private String workerHeap;
-    private Integer retries;
-    private Init<?> initializer;
-    private org.jparallel.spi.ClusterBackend cluster;
+    /** What this block sets; a null component is not set here. */
+    private Settings settings = Settings.NONE;
     /** Tasks of every Parallel of this block share the initializer's state: one per worker JVM. */
     private final String initializerKey = org.jparallel.internal.WorkerState.newKey();
     private boolean closed;
@@ -66,79 +55,78 @@ public final class ParallelConfig implements AutoCloseable {
         return config;
     }
 
+    private ParallelConfig set(Consumer<Settings.Builder> change) {
+        settings = settings.with(change);   // validated as a Parallel's settings are
+        return this;
+    }
+
+    /** The nJobs of {@code Parallel.of()} in the block, as {@link Parallel#of(int)} takes it. */
     public ParallelConfig nJobs(int nJobs) {
-        Parallel.resolveJobs(nJobs, Runtime.getRuntime().availableProcessors());   // same checks as Parallel.of
-        this.nJobs = nJobs;
-        return this;
+        return set(s -> s.nJobs = nJobs);
     }
 
+    /** As {@link Parallel#backend}; null: not set here. */
     public ParallelConfig backend(Backend backend) {
-        this.backend = backend;
-        return this;
+        return set(s -> s.backend = backend);
     }
 
+    /** As {@link Parallel#maxBytes(long)}. */
     public ParallelConfig maxBytes(long bytes) {
-        this.maxBytes = Parallel.checkMaxBytes(bytes);
-        return this;
+        return set(s -> s.maxBytes = bytes);
     }
 
+    /** As {@link Parallel#maxBytes(String)}; null: not set here. */
     public ParallelConfig maxBytes(String size) {
-        this.maxBytes = size == null ? null : Parallel.checkMaxBytes(Parallel.parseSize(size));
-        return this;
+        return set(s -> s.maxBytes = size == null ? null : Settings.parseSize(size));
     }
 
+    /** As {@link Parallel#tempFolder}; null: not set here. */
     public ParallelConfig tempFolder(Path folder) {
-        this.tempFolder = folder;
-        return this;
+        return set(s -> s.tempFolder = folder);
     }
 
+    /** As {@link Parallel#mmapMode}; null: not set here. */
     public ParallelConfig mmapMode(MmapMode mode) {
-        this.mmapMode = mode == null ? null : Parallel.checkMmapMode(mode);
-        return this;
+        return set(s -> s.mmapMode = mode);
     }
 
+    /** As {@link Parallel#timeout}; null: not set here. */
     public ParallelConfig timeout(Duration perTask) {
-        this.timeout = Parallel.checkTimeout(perTask);
-        return this;
+        return set(s -> s.timeout = perTask);
     }
 
+    /** As {@link Parallel#verbose}. */
     public ParallelConfig verbose(int level) {
-        Parallel.checkVerbose(level);
-        this.verbose = level;
-        return this;
+        return set(s -> s.verbose = level);
     }
 
+    /** As {@link Parallel#batchSize}. */
     public ParallelConfig batchSize(int tasks) {
-        Parallel.checkBatchSize(tasks);
-        this.batchSize = tasks;
-        return this;
+        return set(s -> s.batchSize = tasks);
     }
 
+    /** As {@link Parallel#workerHeap}; null: not set here. */
     public ParallelConfig workerHeap(String xmx) {
-        Parallel.checkHeap(xmx);
-        this.workerHeap = xmx;
-        return this;
+        return set(s -> s.workerHeap = xmx);
     }
 
+    /** As {@link Parallel#retries}. */
     public ParallelConfig retries(int times) {
-        this.retries = Parallel.checkRetries(times);
-        return this;
+        return set(s -> s.retries = times);
     }
 
     /** Every {@code Parallel} of the block runs on {@code cluster}, as with {@link Parallel#on}; null: not set here. */
     public ParallelConfig on(org.jparallel.spi.ClusterBackend cluster) {
-        this.cluster = cluster;
-        return this;
+        return set(s -> s.cluster = cluster);
     }
 
     /**
      * An initializer for every {@code Parallel} of the block (joblib's
      * {@code parallel_config(initializer=...)}): its state is made once per worker JVM and shared
-     * by the tasks of all of them, reached with {@link Parallel#workerState()}.
+     * by the tasks of all of them, reached with {@link Parallel#workerState()}. Null: not set here.
      */
     public ParallelConfig initializer(Init<?> init) {
-        this.initializer = init;
-        return this;
+        return set(s -> s.initializer = init == null ? null : new Settings.Initializer(initializerKey, init));
     }
 
     /** Ends the block: the settings in force before it are back. */
@@ -158,74 +146,14 @@ public final class ParallelConfig implements AutoCloseable {
         closed = true;
     }
 
-    // ---------------------------------------------------------------- lookup, for Parallel
+    // ---------------------------------------------------------------- lookup, for Settings
 
-    /** The innermost open block's value of a setting, or null if no open block sets it. */
-    static <T> T fromBlocks(Function<ParallelConfig, T> setting) {
+    /** The settings of this thread's open blocks, the innermost one's first; {@link Settings#NONE} for none. */
+    static Settings openBlocks() {
+        Settings merged = Settings.NONE;
         for (ParallelConfig config : OPEN.get()) {   // innermost first
-            T value = setting.apply(config);
-            if (value != null) {
-                return value;
-            }
+            merged = merged.over(config.settings);
         }
-        return null;
-    }
-
-    /** The setting from the blocks, else the system property, else the environment variable, else null. */
-    static String fromOutside(String property, String variable) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(variable);
-        }
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    Integer nJobs() {
-        return nJobs;
-    }
-
-    Backend backend() {
-        return backend;
-    }
-
-    Long maxBytes() {
-        return maxBytes;
-    }
-
-    Path tempFolder() {
-        return tempFolder;
-    }
-
-    MmapMode mmapMode() {
-        return mmapMode;
-    }
-
-    Duration timeout() {
-        return timeout;
-    }
-
-    Integer verbose() {
-        return verbose;
-    }
-
-    Integer batchSize() {
-        return batchSize;
-    }
-
-    String workerHeap() {
-        return workerHeap;
-    }
-
-    Integer retries() {
-        return retries;
-    }
-
-    /** The block's initializer and the key its state is kept under, or null. */
-    org.jparallel.spi.ClusterBackend cluster() {
-        return cluster;
-    }
-
-    Map.Entry<String, Init<?>> initializer() {
-        return initializer == null ? null : Map.entry(initializerKey, initializer);
+        return merged;
     }
 }

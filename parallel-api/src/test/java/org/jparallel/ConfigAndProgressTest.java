@@ -1,7 +1,9 @@
 package org.jparallel;
 
 import org.jparallel.memmap.MmapMode;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Scoped defaults (joblib's parallel_config), their precedence, and verbose progress lines. */
+@ExtendWith(NoLeftovers.class)
 class ConfigAndProgressTest {
 
     private static String settingsOf(Parallel p) {

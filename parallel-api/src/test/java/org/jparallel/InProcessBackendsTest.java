@@ -1,6 +1,8 @@
 package org.jparallel;
 
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,15 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The API's own behaviour, on the backends that need no worker JVMs. */
+@ExtendWith(NoLeftovers.class)
 class InProcessBackendsTest {
 
     @Test
     void nJobsFollowsJoblib() {
-        assertEquals(2, Parallel.resolveJobs(-1, 2));
-        assertEquals(1, Parallel.resolveJobs(-2, 2));
-        assertEquals(7, Parallel.resolveJobs(-2, 8));
-        assertEquals(1, Parallel.resolveJobs(-100, 8), "too negative still leaves one worker, as in joblib");
-        assertEquals(16, Parallel.resolveJobs(16, 2), "more than the cores is allowed");
+        assertEquals(2, Settings.resolveJobs(-1, 2));
+        assertEquals(1, Settings.resolveJobs(-2, 2));
+        assertEquals(7, Settings.resolveJobs(-2, 8));
+        assertEquals(1, Settings.resolveJobs(-100, 8), "too negative still leaves one worker, as in joblib");
+        assertEquals(16, Settings.resolveJobs(16, 2), "more than the cores is allowed");
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> Parallel.of(0));
         assertTrue(zero.getMessage().contains("nJobs == 0"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Parallel.of(100_000));
@@ -37,13 +40,13 @@ class InProcessBackendsTest {
 
     @Test
     void sizesParseAsJoblibWritesThem() {
-        assertEquals(1L << 20, Parallel.parseSize("1M"));
-        assertEquals(500L << 10, Parallel.parseSize("500K"));
-        assertEquals(2L << 30, Parallel.parseSize("2G"));
-        assertEquals(2L << 30, Parallel.parseSize("2gb"));
-        assertEquals(123, Parallel.parseSize("123"));
+        assertEquals(1L << 20, Settings.parseSize("1M"));
+        assertEquals(500L << 10, Settings.parseSize("500K"));
+        assertEquals(2L << 30, Settings.parseSize("2G"));
+        assertEquals(2L << 30, Settings.parseSize("2gb"));
+        assertEquals(123, Settings.parseSize("123"));
         for (String bad : List.of("", "M", "-1M", "1.5M", "1Q", "lots")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.parseSize(bad));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.parseSize(bad));
             assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> Parallel.of(2).maxBytes(-1));

@@ -1,6 +1,8 @@
 package org.jparallel;
 
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Java-shaped API (no delayed, index ranges, mapAsync, WorkerLocal, nulls) in this JVM. */
+@ExtendWith(NoLeftovers.class)
 class JavaApiUnitTest {
     /** Static, so that the in-process tasks see it without capturing (THREADS and SEQUENTIAL copy nothing). */
     static final AtomicLongArray HITS = new AtomicLongArray(100);

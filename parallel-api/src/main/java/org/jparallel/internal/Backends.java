@@ -4,8 +4,8 @@ import org.jparallel.Backend;
 import org.jparallel.spi.BackendProvider;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
-
-import org.jparallel.spi.WorkerOptions;
+import org.jparallel.spi.ClusterBackend;
+import org.jparallel.spi.Support;
 
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -30,9 +30,11 @@ public final class Backends {
                 : spec.nJobs() == 1 ? "nJobs = 1, which runs in the calling thread"
                 : null;
         if (inProcess == null) {
-            return processes().begin(spec);
+            BackendProvider provider = processes();
+            check(provider.support(), spec);
+            return provider.begin(spec);
         }
-        warnWhatInProcessCannotHonour(spec, inProcess);
+        check(inProcess(inProcess), spec);
         // As joblib's: a THREADS call inside a task inside a task runs inline, or a recursive task
         // would start threads exponentially in the depth before reaching the nesting limit.
         if (backend == Backend.THREADS && spec.nJobs() > 1 && Nesting.depth() < 2) {
@@ -41,25 +43,45 @@ public final class Backends {
         return new InlineExecutor(spec.function(), spec.timeout());
     }
 
-    /** A call on a cluster ({@code Parallel.on}); nesting is checked as for every call. */
-    public static CallExecutor begin(org.jparallel.spi.ClusterBackend cluster, CallSpec spec) {
+    /** A call on a cluster ({@code Parallel.on}); nesting and support are checked as for every call. */
+    public static CallExecutor begin(ClusterBackend cluster, CallSpec spec) {
         Nesting.checkNewCall();
+        check(cluster.support(), spec);
         return cluster.begin(spec);
     }
 
     /**
-     * Retries and worker options are about worker JVMs; where tasks run in this JVM they cannot
-     * apply. Said once per JVM and setting, as a warning of the logger "org.jparallel".
+     * Where tasks run in this JVM, retries and worker options cannot apply: they are about worker
+     * JVMs. A timeout is honoured by interrupting the task (a thread cannot be killed).
      */
-    private static void warnWhatInProcessCannotHonour(CallSpec spec, String where) {
-        if (spec.retries() > 0 && WARNED.add("retries " + where)) {
-            log().log(System.Logger.Level.WARNING, "jparallel: retries(" + spec.retries() + ") has no effect with "
-                    + where + ": retries run again a task whose worker JVM died, and no worker JVM runs these"
-                    + " tasks (a task that throws is never retried); use backend PROCESSES with nJobs > 1 for them");
-        }
-        if (!spec.workers().equals(WorkerOptions.defaults()) && WARNED.add("workers " + where)) {
-            log().log(System.Logger.Level.WARNING, "jparallel: workerHeap, workerProperty, workerJvmOptions and"
-                    + " idleTimeout have no effect with " + where + ": no worker JVM is started");
+    static Support inProcess(String where) {
+        return Support.all()
+                .warns(Support.Setting.RETRIES, "has no effect with " + where + ": retries run again a task whose"
+                        + " worker JVM died, and no worker JVM runs these tasks (a task that throws is never"
+                        + " retried); use backend PROCESSES with nJobs > 1 for them")
+                .warns(Support.Setting.WORKER_OPTIONS, "have no effect with " + where + ": no worker JVM is started");
+    }
+
+    /**
+     * The one place where a call's settings meet what its backend supports: a refused setting
+     * fails the call before anything runs; a warned one is said once per JVM and reason, as a
+     * warning of the logger "org.jparallel".
+     */
+    static void check(Support support, CallSpec spec) {
+        for (Support.Setting setting : Support.Setting.values()) {
+            if (!setting.isSetIn(spec)) {
+                continue;
+            }
+            switch (support.handling(setting)) {
+                case HONOURED -> { }
+                case REFUSED -> throw new IllegalArgumentException(setting.describe(spec) + " " + support.reason(setting));
+                case WARNED -> {
+                    if (WARNED.add(setting + " " + support.reason(setting))) {
+                        log().log(System.Logger.Level.WARNING, "jparallel: " + setting.describe(spec) + " "
+                                + support.reason(setting));
+                    }
+                }
+            }
         }
     }
 

@@ -10,6 +10,14 @@ public interface BackendProvider {
 
     Backend backend();
 
+    /**
+     * What this backend does with the settings not every backend honours; the call checks it
+     * before {@link #begin}. By default, all are honoured.
+     */
+    default Support support() {
+        return Support.all();
+    }
+
     /** Starts a call (starting or reusing workers as needed). */
     CallExecutor begin(CallSpec spec);
 

@@ -25,7 +25,19 @@ public interface ClusterBackend {
      */
     int parallelism();
 
-    /** Starts a call; fails before anything runs if the cluster cannot honour {@code spec}. */
+    /**
+     * What this cluster does with the settings not every backend honours (retries, worker options,
+     * timeouts): the call checks it before {@link #begin}, refusing or warning as it says. By
+     * default, all are honoured.
+     */
+    default Support support() {
+        return Support.all();
+    }
+
+    /**
+     * Starts a call; fails before anything runs if the cluster cannot honour {@code spec} in a way
+     * {@link #support()} cannot say.
+     */
     CallExecutor begin(CallSpec spec);
 
     /**

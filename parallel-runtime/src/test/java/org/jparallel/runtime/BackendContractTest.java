@@ -9,7 +9,8 @@ import org.jparallel.TaskFailure;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,12 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * order, errors as themselves, the first failure stops the call, timeouts honoured, retries never
  * silently ignored, nulls and empty input, cancellation, and endless recursion stopped.
  */
+@ExtendWith(NoLeftovers.class)
 class BackendContractTest {
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     private static List<Integer> range(int n) {
         return IntStream.range(0, n).boxed().collect(Collectors.toList());

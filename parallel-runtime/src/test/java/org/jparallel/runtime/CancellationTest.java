@@ -3,8 +3,9 @@ package org.jparallel.runtime;
 import org.jparallel.Fn;
 import org.jparallel.Parallel;
 import org.jparallel.runtime.pool.ProcessBackendProvider;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,12 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A call cancelled by one of its tasks never costs a worker, never misreports, never prints. */
+@ExtendWith(NoLeftovers.class)
 class CancellationTest {
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     /** Task 37 throws; the others send back 64 KiB each, so that cancels land while outcomes are written. */
     private static final Fn<Integer, double[]> ONE_FAILS = i -> {

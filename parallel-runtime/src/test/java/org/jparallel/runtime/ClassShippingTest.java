@@ -2,8 +2,9 @@ package org.jparallel.runtime;
 
 import org.jparallel.Fn;
 import org.jparallel.Parallel;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.tools.JavaCompiler;
@@ -20,12 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Classes that only a class loader of the caller knows (an application server's or a plugin
  * loader, JShell's) are shipped to the workers on demand.
  */
+@ExtendWith(NoLeftovers.class)
 class ClassShippingTest {
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     /** A class loader that is not a URLClassLoader: its classes cannot be found by a class path. */
     static final class PluginLoader extends ClassLoader {

@@ -13,8 +13,9 @@ import org.jparallel.memmap.Memmap;
 import org.jparallel.runtime.pool.ProcessBackendProvider;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.spi.IndexRange;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Java-shaped API on real worker JVMs: no delayed, index ranges, mapAsync, WorkerLocal, ParallelException. */
+@ExtendWith(NoLeftovers.class)
 class JavaApiTest {
 
     /** An exception that cannot travel: it holds a thread. */
@@ -48,12 +50,6 @@ class JavaApiTest {
         Unsendable() {
             super("holds a thread");
         }
-    }
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-        assertTrue(ProcessBackendProvider.workerProcesses().isEmpty());
     }
 
     private static Parallel on(Backend backend) {

@@ -1,6 +1,8 @@
 package org.jparallel.runtime;
 
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Needs a memory cgroup this JVM may create (cgroup v1, or v2 with the memory controller delegated);
  * skipped with the reason where there is none. The cgroup and the file are removed afterwards.
  */
+@ExtendWith(NoLeftovers.class)
 class LargerThanMemoryTest {
     private static final long LIMIT_MIB = 768;
     private static final long COLS = 1 << 16;

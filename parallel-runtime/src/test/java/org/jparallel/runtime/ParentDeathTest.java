@@ -1,6 +1,8 @@
 package org.jparallel.runtime;
 
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Workers and temp files of a parent that is SIGKILLed go away on their own. */
+@ExtendWith(NoLeftovers.class)
 class ParentDeathTest {
 
     @Test

@@ -8,8 +8,9 @@ import org.jparallel.TaskFailure;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.WorkerDiedException;
 import org.jparallel.runtime.pool.ProcessBackendProvider;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The PROCESSES backend with real worker JVMs. */
+@ExtendWith(NoLeftovers.class)
 class ProcessMapTest {
 
     record Point(int x, int y) {
@@ -61,12 +63,6 @@ class ProcessMapTest {
         Unsendable() {
             super("holds a thread");
         }
-    }
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-        assertTrue(ProcessBackendProvider.workerProcesses().isEmpty());
     }
 
     private static List<Integer> range(int n) {

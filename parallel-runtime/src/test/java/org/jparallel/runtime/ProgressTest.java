@@ -5,8 +5,9 @@ import org.jparallel.Parallel;
 import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.runtime.pool.ProcessBackendProvider;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,12 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The progress bar on a real terminal, and worker initializers. */
+@ExtendWith(NoLeftovers.class)
 class ProgressTest {
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     @Test
     void onATerminalABarShowsRateAndEtaAndNeverGarblesTheWorkersLines() throws Exception {

@@ -7,8 +7,9 @@ import org.jparallel.WorkerDiedException;
 import org.jparallel.memmap.DoubleMatrix;
 import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,13 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Faults, cancellation, signals, bad input, concurrency, soak and the channel's trust model. */
+@ExtendWith(NoLeftovers.class)
 class ReliabilityTest {
     private static final long ME = ProcessHandle.current().pid();
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     private static List<Integer> range(int n) {
         return IntStream.range(0, n).boxed().collect(Collectors.toList());

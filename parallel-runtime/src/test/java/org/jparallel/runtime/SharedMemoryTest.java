@@ -8,8 +8,9 @@ import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.MmapMode;
 import org.jparallel.memmap.ReadOnlyArrayException;
 import org.jparallel.memmap.SharedArray;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -31,14 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Automatic memmapping: what travels as a file, what is shared, what is refused, what is removed. */
+@ExtendWith(NoLeftovers.class)
 class SharedMemoryTest {
     private static final long ME = ProcessHandle.current().pid();
-
-    @AfterAll
-    static void stopWorkers() throws IOException {
-        Parallel.shutdownWorkers();
-        assertEquals(List.of(), callFolders(), "a call's folder outlived the call");
-    }
 
     /** This JVM's per-call dump folders, wherever they are. */
     static List<Path> callFolders() throws IOException {

@@ -5,8 +5,10 @@ import org.jparallel.memmap.DoubleArray;
 import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.runtime.pool.ProcessBackendProvider;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What workers and pools leave behind: nothing, however a worker ends. */
+@ExtendWith(NoLeftovers.class)
 class WorkerFoldersTest {
     private static final long ME = ProcessHandle.current().pid();
 

@@ -5,7 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.ClusterBackend;
-import org.jparallel.spi.WorkerOptions;
+import org.jparallel.spi.Support;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -127,18 +127,20 @@ public final class SparkBackend implements ClusterBackend {
         return sc.defaultParallelism();
     }
 
+    /** Retries and worker-JVM settings are refused: Spark's own configuration governs executors. */
+    @Override
+    public Support support() {
+        return Support.all()
+                .refuses(Support.Setting.RETRIES, "cannot apply on Spark: Spark runs a task again when its executor"
+                        + " is lost, up to spark.task.maxFailures times (an application setting of the SparkConf);"
+                        + " remove retries(...)")
+                .refuses(Support.Setting.WORKER_OPTIONS, "are about worker JVMs, and Spark starts its executors"
+                        + " itself: use spark.executor.memory, spark.executor.extraJavaOptions and the like in the"
+                        + " SparkConf instead");
+    }
+
     @Override
     public CallExecutor begin(CallSpec spec) {
-        if (spec.retries() > 0) {
-            throw new IllegalArgumentException("retries(" + spec.retries() + ") cannot apply on Spark: Spark runs a"
-                    + " task again when its executor is lost, up to spark.task.maxFailures times (an application"
-                    + " setting of the SparkConf); remove retries(...)");
-        }
-        if (!spec.workers().equals(WorkerOptions.defaults())) {
-            throw new IllegalArgumentException("workerHeap, workerProperty, workerJvmOptions and idleTimeout are"
-                    + " about worker JVMs, and Spark starts its executors itself: use spark.executor.memory,"
-                    + " spark.executor.extraJavaOptions and the like in the SparkConf instead");
-        }
         awaitExecutor();
         return new SparkCall(this, spec);
     }

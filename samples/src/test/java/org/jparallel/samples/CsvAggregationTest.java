@@ -3,8 +3,9 @@ package org.jparallel.samples;
 import org.jparallel.Parallel;
 import org.jparallel.samples.CsvAggregation.ByteRange;
 import org.jparallel.samples.CsvAggregation.CityStats;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -22,14 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the {@link CsvAggregation} sample on worker JVMs and checks the merged aggregates against a pass of its own. */
+@ExtendWith(NoLeftovers.class)
 class CsvAggregationTest {
     @TempDir
     Path folder;
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     /** One city's readings: exact count, sum in tenths and extremes, and the sum in doubles for the mean. */
     private static final class Totals {

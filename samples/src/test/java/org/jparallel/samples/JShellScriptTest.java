@@ -1,5 +1,7 @@
 package org.jparallel.samples;
 
+import org.jparallel.testing.NoLeftovers;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * but the class path, and checks that snippet methods, records and variables (and their
  * redefinitions) give the same answers on worker JVMs as in the session.
  */
+@ExtendWith(NoLeftovers.class)
 class JShellScriptTest {
 
     @ParameterizedTest

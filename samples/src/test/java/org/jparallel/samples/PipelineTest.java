@@ -1,9 +1,9 @@
 package org.jparallel.samples;
 
-import org.jparallel.Parallel;
 import org.jparallel.samples.Pipeline.ItemNorm;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Random;
@@ -15,13 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the {@link Pipeline} sample on worker JVMs and checks every norm against this JVM's own computation. */
+@ExtendWith(NoLeftovers.class)
 class PipelineTest {
     private static final int ITEMS = 64;
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     @Test
     void everyItemsNormMatchesASequentialComputation() {

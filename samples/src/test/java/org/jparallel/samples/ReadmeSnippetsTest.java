@@ -1,8 +1,9 @@
 package org.jparallel.samples;
 
 import org.jparallel.Parallel;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.tools.ToolProvider;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every Java block of the README compiles, as the body of a method with the usual imports, and
  * the blocks marked {@code <!-- runs -->} run on real workers without an exception.
  */
+@ExtendWith(NoLeftovers.class)
 class ReadmeSnippetsTest {
     private static final String IMPORTS = """
             import org.jparallel.*;
@@ -61,11 +63,6 @@ class ReadmeSnippetsTest {
             }
         }
         return found;
-    }
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
     }
 
     @Test

@@ -1,11 +1,11 @@
 package org.jparallel.samples;
 
-import org.jparallel.Parallel;
 import org.jparallel.memmap.DoubleMatrix;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.MmapMode;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -19,14 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@link SharedMatrix} with a file on disk: created on the first run, mapped as it is on the second. */
+@ExtendWith(NoLeftovers.class)
 class SharedMatrixTest {
     @TempDir
     Path dir;
-
-    @AfterAll
-    static void stopWorkers() {
-        Parallel.shutdownWorkers();
-    }
 
     @Test
     void aMatrixFileIsCreatedWhenMissingThenSharedAsItIs() throws Exception {

@@ -1,6 +1,8 @@
 package org.jparallel.samples;
 
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.tools.ToolProvider;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the workers' classes in the user's cache folder (a CDS archive, or JDK 25's AOT cache), and the
  * next application's workers start from it, also one whose own classes are in a folder.
  */
+@ExtendWith(NoLeftovers.class)
 class StartupArchiveTest {
 
     private static final String APP = """
