@@ -1,6 +1,7 @@
 package org.jparallel.runtime.pool;
 
 import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
 
 import java.util.ArrayDeque;

@@ -1,11 +1,16 @@
 package org.jparallel.runtime.pool;
 
-import com.esotericsoftware.kryo.kryo5.io.Input;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.WorkerDiedException;
 import org.jparallel.memmap.TempFolders;
+import org.jparallel.runtime.wire.CancelFrame;
 import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.ClassRequestFrame;
+import org.jparallel.runtime.wire.ForgetFrame;
 import org.jparallel.runtime.wire.Frame;
+import org.jparallel.runtime.wire.HelloFrame;
+import org.jparallel.runtime.wire.RevokeFrame;
+import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallSpec;
@@ -158,7 +163,7 @@ final class WorkerPool {
     void cancel(ProcessCall call) {
         synchronized (this) {
             pending.removeIf(a -> a.call() == call);
-            byte[] cancel = ProcessCall.cancelPayload(call.id());
+            byte[] cancel = CancelFrame.encode(call.id());
             for (Worker w : workers) {
                 if (w.inFlight.stream().anyMatch(a -> a.call() == call)) {
                     outbox(w).add(new Outgoing(Frame.CANCEL, cancel));
@@ -181,7 +186,7 @@ final class WorkerPool {
                 dead = new ArrayList<>(deadWorkers);
                 deadWorkers.clear();
             }
-            byte[] forget = ProcessCall.forgetPayload(call.id(), files);
+            byte[] forget = ForgetFrame.encode(call.id(), files);
             for (Worker w : workers) {
                 outbox(w).add(new Outgoing(Frame.FORGET, forget));
             }
@@ -362,9 +367,8 @@ final class WorkerPool {
         Worker w;
         try {
             Frame hello = channel.read();
-            String[] parts = new String(hello.payload(), StandardCharsets.UTF_8).split("\n");
             synchronized (this) {
-                w = hello.type() == Frame.HELLO ? starting.remove(parts[0]) : null;
+                w = hello.type() == Frame.HELLO ? starting.remove(HelloFrame.token(hello.payload())) : null;
                 if (w != null) {
                     w.channel = channel;
                     workers.add(w);
@@ -397,9 +401,8 @@ final class WorkerPool {
 
     /** Sends a worker the bytes of a class it lacks, read from the loader of the call that needs it. */
     private void answerClassRequest(Worker w, Frame request) throws IOException {
-        Input in = new Input(request.payload());
-        long callId = in.readLong();
-        String name = in.readString();
+        long callId = ClassRequestFrame.callId(request.payload());
+        String name = ClassRequestFrame.className(request.payload());
         ProcessCall call;
         synchronized (this) {
             call = activeCalls.stream().filter(c -> c.id() == callId).findFirst().orElse(null);
@@ -409,9 +412,8 @@ final class WorkerPool {
 
     /** A worker gave back a batch it had not started: it goes to the front of the queue. */
     private void revoked(Worker w, Frame frame) {
-        Input in = new Input(frame.payload());
-        long callId = in.readLong();
-        long firstIndex = in.readLong();
+        long callId = RevokeFrame.callId(frame.payload());
+        long firstIndex = RevokeFrame.firstIndex(frame.payload());
         synchronized (this) {
             for (Worker.Assignment a : w.inFlight) {
                 if (a.call().id() == callId && a.batch().firstIndex() == firstIndex) {
@@ -601,7 +603,7 @@ final class WorkerPool {
                     // It may carry the function: until the answer, batches sent to this worker carry it too.
                     w.functionOfCall = -1;
                     outbox(w).add(new Outgoing(Frame.REVOKE,
-                            ProcessCall.revokePayload(w.revoking.call().id(), w.revoking.batch().firstIndex())));
+                            RevokeFrame.encode(w.revoking.call().id(), w.revoking.batch().firstIndex())));
                     revoked = true;
                 }
                 long ran = now - w.status.runningSinceNanos();

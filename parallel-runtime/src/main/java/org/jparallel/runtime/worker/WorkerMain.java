@@ -1,16 +1,22 @@
 package org.jparallel.runtime.worker;
 
-import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.Fn;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.TempFolders;
-import org.jparallel.runtime.pool.Status;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
+import org.jparallel.runtime.wire.BatchFrame;
+import org.jparallel.runtime.wire.CancelFrame;
 import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.FailedFrame;
+import org.jparallel.runtime.wire.ForgetFrame;
 import org.jparallel.runtime.wire.Frame;
+import org.jparallel.runtime.wire.HelloFrame;
+import org.jparallel.runtime.wire.ResultFrame;
+import org.jparallel.runtime.wire.RevokeFrame;
+import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.LocalBatch;
@@ -23,7 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +116,7 @@ public final class WorkerMain {
 
         var socket = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(socketPath));
         Channel channel = new Channel(socket);
-        byte[] hello = (token + "\n" + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
+        byte[] hello = HelloFrame.encode(token, ProcessHandle.current().pid());
         channel.write(Frame.HELLO, hello, hello.length);
 
         WorkerMain worker = new WorkerMain(channel, status, out, err);
@@ -174,7 +179,7 @@ public final class WorkerMain {
                     Frame frame = channel.read();
                     switch (frame.type()) {
                         case Frame.BATCH -> batches.add(frame);
-                        case Frame.CANCEL -> cancel(new Input(frame.payload()).readLong());
+                        case Frame.CANCEL -> cancel(CancelFrame.callId(frame.payload()));
                         case Frame.FORGET -> forget(frame.payload());
                         case Frame.EXIT -> exit();
                         case Frame.CLASS_BYTES -> ShippingClassLoader.answer(frame);
@@ -200,13 +205,7 @@ public final class WorkerMain {
      * a batch that has started already runs to its end as usual.
      */
     private void revoke(byte[] payload) throws IOException {
-        Input in = new Input(payload);
-        long callId = in.readLong();
-        long firstIndex = in.readLong();
-        boolean removed = batches.removeIf(batch -> {
-            Input head = new Input(batch.payload(), 0, 16);
-            return head.readLong() == callId && head.readLong() == firstIndex;
-        });
+        boolean removed = batches.removeIf(batch -> RevokeFrame.names(payload, batch.payload()));
         if (removed) {
             channel.write(Frame.REVOKED, payload, payload.length);
         }
@@ -220,8 +219,7 @@ public final class WorkerMain {
 
     /** The parent ended a call: drop its cached mappings and the results kept for it. */
     private void forget(byte[] payload) {
-        Input in = new Input(payload);
-        long callId = in.readLong();
+        long callId = ForgetFrame.callId(payload);
         boolean heldMappings = resultsOfCall.remove(callId) != null;
         cancelledCalls.remove(callId);
         if (functionOfCall == callId) {
@@ -229,12 +227,10 @@ public final class WorkerMain {
             function = null;
             functionOfCall = -1;
         }
-        int n = in.readVarInt(true);
-        for (int i = 0; i < n; i++) {
-            Memmap.forget(Path.of(in.readString()));
-        }
+        List<Path> files = ForgetFrame.files(payload);
+        files.forEach(Memmap::forget);
         int deletedElsewhere = Memmap.forgetDeletedFiles();
-        if (n > 0 || heldMappings || deletedElsewhere > 0) {
+        if (!files.isEmpty() || heldMappings || deletedElsewhere > 0) {
             // A deleted file's pages stay in memory (tmpfs) while any mapping of it lives, and a
             // mapping goes only when the GC collects its buffer, which a small, quiet heap may never
             // do. Collect now, so that each call's dumps leave memory when the call ends.
@@ -244,12 +240,11 @@ public final class WorkerMain {
 
     private void runBatches() throws InterruptedException {
         while (true) {
-            Frame frame = batches.take();
-            Input in = new Input(frame.payload());
-            long callId = in.readLong();
-            long firstIndex = in.readLong();
+            byte[] frame = batches.take().payload();
+            long callId = BatchFrame.callId(frame);
+            long firstIndex = BatchFrame.firstIndex(frame);
             try {
-                runBatch(callId, firstIndex, in);
+                runBatch(callId, firstIndex, frame);
             } catch (OutOfMemoryError e) {
                 outOfMemory(status, e);
             } catch (IOException channelBroken) {
@@ -261,24 +256,23 @@ public final class WorkerMain {
     }
 
     @SuppressWarnings("unchecked")
-    private void runBatch(long callId, long firstIndex, Input in) throws IOException {
+    private void runBatch(long callId, long firstIndex, byte[] frame) throws IOException {
         if (cancelledCalls.contains(callId)) {
             sendFailure(callId, firstIndex, firstIndex, null, true);
             return;
         }
         Batch batch;
         try {
-            int fnLength = in.readInt();
-            if (fnLength > 0) {
+            if (BatchFrame.functionLength(frame) > 0) {
                 function = null;
                 functionOfCall = -1;
                 useLoaderFor(callId);
-                function = (Fn<Object, Object>) kryo.readClassAndObject(new Input(in.readBytes(fnLength)));
+                function = (Fn<Object, Object>) kryo.readClassAndObject(BatchFrame.function(frame));
                 functionOfCall = callId;
             } else if (functionOfCall != callId) {
                 throw new IllegalStateException("no function for call " + callId + " (protocol error)");
             }
-            batch = new Batch(firstIndex, (List<Object>) kryo.readClassAndObject(in));
+            batch = new Batch(firstIndex, (List<Object>) kryo.readClassAndObject(BatchFrame.arguments(frame)));
         } catch (RuntimeException | LinkageError e) {
             kryo.reset();
             sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
@@ -320,10 +314,8 @@ public final class WorkerMain {
 
     private void sendResults(long callId, long firstIndex, BatchOutcome outcome) throws IOException {
         output.reset();
-        output.writeLong(callId);
-        output.writeLong(firstIndex);
-        output.writeLong(outcome.nanos());
-        writeOutputCounts();
+        flushOutput();
+        ResultFrame.writeHeader(output, callId, firstIndex, outcome.nanos(), stdout.count(), stderr.count());
         List<Object> mappedResults = new ArrayList<>();
         kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
         try {
@@ -342,11 +334,10 @@ public final class WorkerMain {
         channel.write(Frame.RESULT, output.getBuffer(), output.position());
     }
 
-    private void writeOutputCounts() {
+    /** What tasks printed goes out before the counts that tell the parent how much to wait for. */
+    private static void flushOutput() {
         System.out.flush();
         System.err.flush();
-        output.writeLong(stdout.count());
-        output.writeLong(stderr.count());
     }
 
     /**
@@ -356,14 +347,10 @@ public final class WorkerMain {
     private void sendFailure(long callId, long firstIndex, long failedIndex, Throwable failure, boolean cancelled)
             throws IOException {
         output.reset();
-        output.writeLong(callId);
-        output.writeLong(firstIndex);
-        output.writeLong(failedIndex);
-        writeOutputCounts();
-        output.writeBoolean(cancelled);
+        flushOutput();
+        FailedFrame.writeHeader(output, callId, firstIndex, failedIndex, stdout.count(), stderr.count(), cancelled);
         if (!cancelled) {
-            output.writeString(failure.getClass().getName());
-            output.writeString(failure.getMessage());
+            FailedFrame.writeDescription(output, failure.getClass().getName(), failure.getMessage());
             writeBlock(failure);
             RemoteTaskException standIn = new RemoteTaskException(failure.getClass().getName(), failure.getMessage(),
                     failure.getStackTrace(), failedIndex);
@@ -377,10 +364,9 @@ public final class WorkerMain {
         Output block = new Output(4096, -1);
         try {
             kryo.writeClassAndObject(block, value);
-            output.writeInt(block.position());
-            output.writeBytes(block.getBuffer(), 0, block.position());
+            FailedFrame.writeBlock(output, block.getBuffer(), block.position());
         } catch (RuntimeException e) {
-            output.writeInt(0);
+            FailedFrame.writeBlock(output, block.getBuffer(), 0);
         } finally {
             kryo.reset();
         }
