@@ -180,9 +180,9 @@ final class ProcessCall implements CallExecutor {
     }
 
     /** A BATCH frame: header, function (or nothing, if the worker has it), arguments. */
-    WorkerPool.Outgoing batchFrame(Worker.Assignment a, boolean withFunction) {
+    Sender.Outgoing batchFrame(Worker.Assignment a, boolean withFunction) {
         byte[] header = BatchFrame.header(id, a.batch().firstIndex(), withFunction ? function.length : 0);
-        return new WorkerPool.Outgoing(Frame.BATCH, header, withFunction ? function : NO_BYTES, a.args());
+        return new Sender.Outgoing(Frame.BATCH, header, withFunction ? function : NO_BYTES, a.args());
     }
 
     /** Folders where this JVM may put dumps: a worker removes ours from them if we die. */
