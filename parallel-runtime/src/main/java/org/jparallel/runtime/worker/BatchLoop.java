@@ -57,15 +57,16 @@ final class BatchLoop {
      */
     private final Map<Long, List<Object>> resultsOfCall = new ConcurrentHashMap<>();
 
-    private final Lifeline lifeline;
+    /** What a broken channel means: the parent is gone ({@link Lifeline#parentGone}). */
+    private final Runnable parentGone;
 
     BatchLoop(Channel channel, Status status, CountingOutputStream stdout, CountingOutputStream stderr,
-              Lifeline lifeline) {
+              Runnable parentGone) {
         this.channel = channel;
         this.status = status;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.lifeline = lifeline;
+        this.parentGone = parentGone;
     }
 
     /** The reader queues a BATCH. */
@@ -122,7 +123,7 @@ final class BatchLoop {
             } catch (OutOfMemoryError e) {
                 Lifeline.outOfMemory(status);
             } catch (IOException channelBroken) {
-                lifeline.parentGone();   // the reader sees the same end; whichever comes first halts
+                parentGone.run();   // the reader sees the same end; whichever comes first halts
             } finally {
                 status.idle();
             }

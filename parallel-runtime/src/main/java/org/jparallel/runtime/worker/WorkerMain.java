@@ -73,7 +73,7 @@ public final class WorkerMain {
         byte[] hello = HelloFrame.encode(token, ProcessHandle.current().pid());
         channel.write(Frame.HELLO, hello, hello.length);
 
-        BatchLoop batches = new BatchLoop(channel, status, out, err, lifeline);
+        BatchLoop batches = new BatchLoop(channel, status, out, err, lifeline::parentGone);
         batches.useLoaderFor(-1);
         ChannelReader.start(channel, batches, lifeline);
         batches.run();

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The worker's batch loop in this JVM, over a real socket, with the test as its parent: what it
- * answers to batches, cancellations and revokes. (No reader and no lifeline run here: they would
- * halt this JVM when the channel closes.)
+ * answers to batches, cancellations and revokes. (No reader and no lifeline run here, and a
+ * broken channel is only recorded: in a worker, each of them halts the JVM.)
  */
 class BatchLoopTest {
     private final Path dir;
@@ -43,6 +43,7 @@ class BatchLoopTest {
     private final BatchLoop loop;
     private final WireKryo kryo = new WireKryo(BatchLoopTest.class.getClassLoader());
     private Thread main;
+    private volatile boolean channelBroke;
 
     BatchLoopTest() throws IOException {
         dir = Files.createTempDirectory("batch-loop-test");
@@ -53,9 +54,8 @@ class BatchLoopTest {
             parent = new Channel(server.accept());
         }
         status = Status.create(dir.resolve("status.npy"));
-        Lifeline lifeline = new Lifeline(ProcessHandle.current().pid(), 0, List.of());
         loop = new BatchLoop(worker, Status.open(status.file()), new CountingOutputStream(new ByteArrayOutputStream()),
-                new CountingOutputStream(new ByteArrayOutputStream()), lifeline);
+                new CountingOutputStream(new ByteArrayOutputStream()), () -> channelBroke = true);
         loop.useLoaderFor(-1);
     }
 
@@ -74,12 +74,12 @@ class BatchLoopTest {
     @AfterEach
     void stop() throws Exception {
         if (main != null) {
-            // Only once it waits for the next batch: an interrupt that ends a write to the channel
-            // breaks the channel, and the loop would halt this JVM as a worker whose parent is gone.
+            // Only once it waits for the next batch: an interrupt that ends a write to the channel breaks it.
             org.awaitility.Awaitility.await().until(() -> main.getState() == Thread.State.WAITING);
             main.interrupt();
             main.join(10_000);
         }
+        assertFalse(channelBroke, "the loop's channel broke");
         parent.close();
         worker.close();
         status.delete();
