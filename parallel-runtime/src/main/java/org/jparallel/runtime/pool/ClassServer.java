@@ -1,6 +1,6 @@
 package org.jparallel.runtime.pool;
 
-import com.esotericsoftware.kryo.kryo5.io.Output;
+import org.jparallel.runtime.wire.ClassBytesFrame;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,19 +23,12 @@ final class ClassServer {
 
     /** The payload of a CLASS_BYTES frame for {@code name}: length -1 when there is no such class. */
     static byte[] classBytes(ProcessCall call, String name) {
-        Output out = new Output(4096, -1);
-        out.writeString(name);
         byte[] bytes = call == null ? null : readClassFile(call.userLoader(), name);
         if (bytes == null) {
-            out.writeInt(-1);
-            return out.toBytes();
+            return ClassBytesFrame.encodeMissing(name);
         }
-        out.writeInt(bytes.length);
-        out.writeBytes(bytes);
         byte[] statics = name.startsWith(JSHELL_PACKAGE) ? snippetVariables(call, name) : new byte[0];
-        out.writeInt(statics.length);
-        out.writeBytes(statics);
-        return out.toBytes();
+        return new ClassBytesFrame(name, bytes, statics).encode();
     }
 
     private static byte[] readClassFile(ClassLoader loader, String name) {

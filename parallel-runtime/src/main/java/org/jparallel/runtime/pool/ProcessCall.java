@@ -8,7 +8,10 @@ import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.runtime.serial.ResultFiles;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
+import org.jparallel.runtime.wire.BatchFrame;
+import org.jparallel.runtime.wire.FailedFrame;
 import org.jparallel.runtime.wire.Frame;
+import org.jparallel.runtime.wire.ResultFrame;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallExecutor;
@@ -34,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ProcessCall implements CallExecutor {
     private static final AtomicLong IDS = new AtomicLong();
+    private static final byte[] NO_BYTES = new byte[0];
     /** How long a result waits for the output its tasks printed to be copied to this JVM's streams. */
     private static final long OUTPUT_WAIT_MILLIS = 2000;
     private static final ThreadLocal<WireKryo> KRYO =
@@ -59,7 +63,8 @@ final class ProcessCall implements CallExecutor {
         pool.prestart(spec.nJobs(), spec.userLoader());   // JVMs start while the function is serialized
         this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
         try {
-            this.function = withResultSettings(serialize(spec.function(), "the function"));
+            this.function = BatchFrame.functionBlock(spec.maxBytes(),
+                    spec.tempFolder() == null ? null : spec.tempFolder().toString(), serialize(spec.function(), "the function"));
         } catch (RuntimeException e) {
             dumps.close();
             throw e;
@@ -106,21 +111,19 @@ final class ProcessCall implements CallExecutor {
         if (d.ready() != null) {
             return d.ready();
         }
-        Input in = new Input(d.frame().payload());
-        in.readLong();   // call id
-        in.readLong();   // first index
+        byte[] payload = d.frame().payload();
         if (d.frame().type() == Frame.RESULT) {
-            long nanos = in.readLong();
-            awaitOutput(d.worker(), in.readLong(), in.readLong());
-            return readResults(d, in, nanos);
+            awaitOutput(d.worker(), ResultFrame.stdoutBytes(payload), ResultFrame.stderrBytes(payload));
+            return readResults(d, ResultFrame.results(payload), ResultFrame.nanos(payload));
         }
-        long failedIndex = in.readLong();
-        awaitOutput(d.worker(), in.readLong(), in.readLong());
-        if (in.readBoolean()) {
+        long failedIndex = FailedFrame.failedIndex(payload);
+        awaitOutput(d.worker(), FailedFrame.stdoutBytes(payload), FailedFrame.stderrBytes(payload));
+        if (FailedFrame.cancelled(payload)) {
             return BatchOutcome.failure(d.batch(), new CancellationException("the call was cancelled"),
                     failedIndex, d.worker().toString());
         }
-        return BatchOutcome.failure(d.batch(), readFailure(in, failedIndex), failedIndex, d.worker().toString());
+        return BatchOutcome.failure(d.batch(), readFailure(FailedFrame.failure(payload), failedIndex), failedIndex,
+                d.worker().toString());
     }
 
     @Override
@@ -160,9 +163,7 @@ final class ProcessCall implements CallExecutor {
     /** Notes how long a finished batch ran in its worker. Pool lock. */
     void ranBatch(Frame frame) {
         if (frame.type() == Frame.RESULT) {
-            Input in = new Input(frame.payload());
-            in.skip(16);   // call id, first index
-            long nanos = in.readLong();
+            long nanos = ResultFrame.nanos(frame.payload());
             lastBatchNanos = lastBatchNanos < 0 ? nanos : (lastBatchNanos + nanos) / 2;
         }
     }
@@ -181,45 +182,9 @@ final class ProcessCall implements CallExecutor {
     }
 
     /** A BATCH frame: header, function (or nothing, if the worker has it), arguments. */
-    WorkerPool.Outgoing batchFrame(Worker.Assignment a, boolean withFunction) {
-        Output head = new Output(20);
-        head.writeLong(id);
-        head.writeLong(a.batch().firstIndex());
-        head.writeInt(withFunction ? function.length : 0);
-        return new WorkerPool.Outgoing(Frame.BATCH, head.toBytes(), withFunction ? function : new byte[0], a.args());
-    }
-
-    /**
-     * The function's bytes as a worker gets them: first this call's maxBytes and temp folder, which
-     * the worker needs to send large results back through files.
-     */
-    private byte[] withResultSettings(byte[] fn) {
-        Output out = new Output(fn.length + 64, -1);
-        out.writeVarLong(spec.maxBytes(), true);
-        out.writeString(spec.tempFolder() == null ? null : spec.tempFolder().toString());
-        out.writeBytes(fn);
-        return out.toBytes();
-    }
-
-    static byte[] cancelPayload(long callId) {
-        Output out = new Output(8);
-        out.writeLong(callId);
-        return out.toBytes();
-    }
-
-    static byte[] revokePayload(long callId, long firstIndex) {
-        Output out = new Output(16);
-        out.writeLong(callId);
-        out.writeLong(firstIndex);
-        return out.toBytes();
-    }
-
-    static byte[] forgetPayload(long callId, List<Path> files) {
-        Output out = new Output(256, -1);
-        out.writeLong(callId);
-        out.writeVarInt(files.size(), true);
-        files.forEach(f -> out.writeString(f.toString()));
-        return out.toBytes();
+    Sender.Outgoing batchFrame(Worker.Assignment a, boolean withFunction) {
+        byte[] header = BatchFrame.header(id, a.batch().firstIndex(), withFunction ? function.length : 0);
+        return new Sender.Outgoing(Frame.BATCH, header, withFunction ? function : NO_BYTES, a.args());
     }
 
     /** Folders where this JVM may put dumps: a worker removes ours from them if we die. */
@@ -308,13 +273,10 @@ final class ProcessCall implements CallExecutor {
     }
 
     /** The task's own exception if it can be rebuilt here, else a stand-in with its name and stack. */
-    private Throwable readFailure(Input in, long failedIndex) {
-        String className = in.readString();
-        String message = in.readString();
+    private Throwable readFailure(FailedFrame.Failure sent, long failedIndex) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(spec.userLoader());
-        for (int attempt = 0; attempt < 2; attempt++) {
-            byte[] block = in.readBytes(in.readInt());
+        for (byte[] block : new byte[][] {sent.exception(), sent.standIn()}) {
             if (block.length == 0) {
                 continue;
             }
@@ -326,7 +288,7 @@ final class ProcessCall implements CallExecutor {
                 kryo.reset();
             }
         }
-        return new RemoteTaskException(className, message, new StackTraceElement[0], failedIndex);
+        return new RemoteTaskException(sent.className(), sent.message(), new StackTraceElement[0], failedIndex);
     }
 
     private static void awaitOutput(Worker w, long stdoutBytes, long stderrBytes) throws InterruptedException {

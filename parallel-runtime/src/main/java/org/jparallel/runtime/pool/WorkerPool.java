@@ -1,11 +1,16 @@
 package org.jparallel.runtime.pool;
 
-import com.esotericsoftware.kryo.kryo5.io.Input;
-import org.jparallel.TaskTimeoutException;
 import org.jparallel.WorkerDiedException;
 import org.jparallel.memmap.TempFolders;
+import org.jparallel.runtime.pool.Sender.Outgoing;
+import org.jparallel.runtime.wire.CancelFrame;
 import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.ClassRequestFrame;
+import org.jparallel.runtime.wire.ForgetFrame;
 import org.jparallel.runtime.wire.Frame;
+import org.jparallel.runtime.wire.HelloFrame;
+import org.jparallel.runtime.wire.RevokeFrame;
+import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallSpec;
@@ -19,21 +24,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A pool of worker JVMs started with the same {@link WorkerOptions}, shared by every call of this
@@ -46,43 +45,45 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Security.</b> Workers connect to a Unix domain socket in a folder of mode 0700 and must
  * present the random token the pool wrote to their stdin, which only the pool holds.
  *
+ * <p><b>Workers</b> go STARTING, READY, then RETIRING or KILLED, then DEAD: {@link Worker} draws
+ * the states and what moves a worker between them. Only READY workers get batches.
+ *
  * <p><b>Taking back.</b> A batch queued behind one whose task turns out long (over
- * {@link #REVOKE_AFTER_NANOS}) is asked back; the worker gives it back if it has not started it,
- * and it goes to the next free worker, so that fast results never wait behind a slow task.
+ * {@link Watchdog#REVOKE_AFTER_NANOS}) is asked back by the {@link Watchdog}; the worker gives it
+ * back if it has not started it, and it goes to the next free worker, so that fast results never
+ * wait behind a slow task.
  *
  * <p><b>Death.</b> A worker's reader thread sees its channel close: the batch it ran fails with
  * {@link WorkerDiedException} naming the task (read from the worker's {@link Status}) and how the
- * process ended; batches queued behind it go back to the queue; a replacement starts.
+ * process ended ({@link ProcessEnd}); batches queued behind it go back to the queue; a replacement
+ * starts.
  *
- * <p>State is guarded by {@code this}; frames are sent outside the lock, in order, from each
- * worker's outbox, and only by the pool's own threads: an interrupt closes the channel its thread
- * writes to, and a caller's thread may be interrupted at any time (see {@link #flushAll}).
+ * <p><b>Time.</b> Timeouts, cancelled tasks that go on, workers that never say hello and the idle
+ * time-out are the {@link Watchdog}'s.
+ *
+ * <p>State is guarded by {@code this} (the "pool lock" of {@link Worker}, {@link ProcessCall},
+ * {@link Watchdog} and {@link Sender}); frames are sent outside the lock, in order, from each
+ * worker's outbox, and only by the pool's own threads ({@link PoolThread}): an interrupt closes the
+ * channel its thread writes to, and a caller's thread may be interrupted at any time (see
+ * {@link Sender}).
  */
 final class WorkerPool {
     static final int PIPELINE = 2;
-    private static final long TICK_MILLIS = 25;
-    /** A cancelled task that ignores its interrupt this long is stopped by killing its worker. */
-    private static final long CANCEL_GRACE_NANOS = 500_000_000L;
-    private static final long START_TIMEOUT_NANOS = 60_000_000_000L;
-    /** A task running longer than a whole automatic batch is meant to (BatchSizer's 20 ms) is long. */
-    static final long REVOKE_AFTER_NANOS = 20_000_000L;
 
     private final WorkerOptions options;
     private final Path folder;
     private final Path socketPath;
     private final ServerSocketChannel server;
-    private final ScheduledExecutorService ticker;
-    /** Sends what callers' threads queued; see {@link #flushAll}. */
-    private final ExecutorService sender;
-    private final AtomicBoolean flushQueued = new AtomicBoolean();
-    /** Whether a tick failed already: said once. */
-    private volatile boolean tickFailed;
+    private final Watchdog watchdog;
+    /** Every frame to a worker goes through it; see {@link Sender}. */
+    private final Sender sender = new Sender(this);
 
+    /** READY, RETIRING and KILLED workers. */
     private final List<Worker> workers = new ArrayList<>();
+    /** STARTING workers, by token. */
     private final Map<String, Worker> starting = new HashMap<>();
     private final ArrayDeque<Worker.Assignment> pending = new ArrayDeque<>();
     private final Set<ProcessCall> activeCalls = new LinkedHashSet<>();
-    private final Map<Worker, ConcurrentLinkedQueue<Outgoing>> outboxes = new HashMap<>();
     /** Workers that died since no call was active: their folders go when no call can read their results. */
     private final List<Long> deadWorkers = new ArrayList<>();
     private int target;
@@ -106,9 +107,7 @@ final class WorkerPool {
             throw new IllegalStateException("cannot open the workers' socket " + socketPath + ": " + e, e);
         }
         daemon("jparallel-acceptor", this::acceptLoop).start();
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon("jparallel-watchdog", r));
-        sender = Executors.newSingleThreadExecutor(r -> daemon("jparallel-sender", r));
-        ticker.scheduleWithFixedDelay(this::tickSurviving, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        watchdog = new Watchdog(this);
     }
 
     // ---------------------------------------------------------------- calls
@@ -157,10 +156,10 @@ final class WorkerPool {
     void cancel(ProcessCall call) {
         synchronized (this) {
             pending.removeIf(a -> a.call() == call);
-            byte[] cancel = ProcessCall.cancelPayload(call.id());
+            byte[] cancel = CancelFrame.encode(call.id());
             for (Worker w : workers) {
                 if (w.inFlight.stream().anyMatch(a -> a.call() == call)) {
-                    outbox(w).add(new Outgoing(Frame.CANCEL, cancel));
+                    sender.queue(w, new Outgoing(Frame.CANCEL, cancel));
                 }
             }
         }
@@ -180,9 +179,9 @@ final class WorkerPool {
                 dead = new ArrayList<>(deadWorkers);
                 deadWorkers.clear();
             }
-            byte[] forget = ProcessCall.forgetPayload(call.id(), files);
+            byte[] forget = ForgetFrame.encode(call.id(), files);
             for (Worker w : workers) {
-                outbox(w).add(new Outgoing(Frame.FORGET, forget));
+                sender.queue(w, new Outgoing(Frame.FORGET, forget));
             }
         }
         flushAll();
@@ -217,7 +216,7 @@ final class WorkerPool {
             failed = failIfNoWorkerCanStart();
             for (int depth = 0; depth < PIPELINE && !pending.isEmpty(); depth++) {
                 for (Worker w : workers) {
-                    if (!w.ready() || w.retiring || w.inFlight.size() != depth
+                    if (w.state != Worker.State.READY || w.inFlight.size() != depth
                             || (depth > 0 && w.status.runningForNanos() > ProcessCall.SHORT_BATCH_NANOS)) {
                         continue;   // never queue a batch behind one that is taking long
                     }
@@ -230,7 +229,7 @@ final class WorkerPool {
                     next.call().using(w, +1);
                     boolean sendFunction = w.functionOfCall != next.call().id();
                     w.functionOfCall = next.call().id();
-                    outbox(w).add(next.call().batchFrame(next, sendFunction));
+                    sender.queue(w, next.call().batchFrame(next, sendFunction));
                 }
             }
         }
@@ -251,58 +250,9 @@ final class WorkerPool {
         return null;
     }
 
-    private ConcurrentLinkedQueue<Outgoing> outbox(Worker w) {
-        return outboxes.computeIfAbsent(w, k -> new ConcurrentLinkedQueue<>());
-    }
-
-    /**
-     * Sends every worker's outbox. On a pool thread (a reader, the watchdog, the sender), now; on
-     * any other thread, by the sender: an interrupt of a caller's thread in the middle of a write
-     * would close the worker's channel, and the worker would die of it.
-     */
-    private void flushAll() {
-        if (Thread.currentThread() instanceof PoolThread) {
-            flushAllNow();
-        } else if (flushQueued.compareAndSet(false, true)) {
-            try {
-                sender.execute(() -> {
-                    flushQueued.set(false);   // before sending: frames queued from now on get a new run
-                    flushAllNow();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-                flushQueued.set(false);   // the pool was shut down: nothing is sent any more
-            }
-        }
-    }
-
-    private void flushAllNow() {
-        List<Worker> ready;
-        synchronized (this) {
-            ready = new ArrayList<>(workers);
-        }
-        for (Worker w : ready) {
-            flush(w);
-        }
-    }
-
-    /** Sends a worker's outbox in order; a failed send is left to the reader, which sees the death. */
-    private void flush(Worker w) {
-        ConcurrentLinkedQueue<Outgoing> box;
-        synchronized (this) {
-            box = outboxes.get(w);
-        }
-        if (box == null || w.channel == null) {
-            return;
-        }
-        synchronized (w) {
-            for (Outgoing frame; (frame = box.poll()) != null; ) {
-                try {
-                    w.channel.write(frame.type(), frame.parts());
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
+    /** Sends every worker's outbox, from a pool thread only: see {@link Sender#flushAll}. */
+    void flushAll() {
+        sender.flushAll();
     }
 
     // ---------------------------------------------------------------- workers
@@ -373,11 +323,13 @@ final class WorkerPool {
         Worker w;
         try {
             Frame hello = channel.read();
-            String[] parts = new String(hello.payload(), StandardCharsets.UTF_8).split("\n");
             synchronized (this) {
-                w = hello.type() == Frame.HELLO ? starting.remove(parts[0]) : null;
+                w = hello.type() == Frame.HELLO ? starting.remove(HelloFrame.token(hello.payload())) : null;
                 if (w != null) {
                     w.channel = channel;
+                    if (w.state == Worker.State.STARTING) {
+                        w.state = Worker.State.READY;
+                    }
                     workers.add(w);
                 }
             }
@@ -408,9 +360,8 @@ final class WorkerPool {
 
     /** Sends a worker the bytes of a class it lacks, read from the loader of the call that needs it. */
     private void answerClassRequest(Worker w, Frame request) throws IOException {
-        Input in = new Input(request.payload());
-        long callId = in.readLong();
-        String name = in.readString();
+        long callId = ClassRequestFrame.callId(request.payload());
+        String name = ClassRequestFrame.className(request.payload());
         ProcessCall call;
         synchronized (this) {
             call = activeCalls.stream().filter(c -> c.id() == callId).findFirst().orElse(null);
@@ -420,9 +371,8 @@ final class WorkerPool {
 
     /** A worker gave back a batch it had not started: it goes to the front of the queue. */
     private void revoked(Worker w, Frame frame) {
-        Input in = new Input(frame.payload());
-        long callId = in.readLong();
-        long firstIndex = in.readLong();
+        long callId = RevokeFrame.callId(frame.payload());
+        long firstIndex = RevokeFrame.firstIndex(frame.payload());
         synchronized (this) {
             for (Worker.Assignment a : w.inFlight) {
                 if (a.call().id() == callId && a.batch().firstIndex() == firstIndex) {
@@ -461,13 +411,14 @@ final class WorkerPool {
      * never started and queue again; a replacement starts if calls need it.
      */
     private void died(Worker w) {
-        int exit = awaitExit(w.process);
+        int exit = ProcessEnd.await(w.process);
         Worker.Assignment failed = null;
         Worker.Kill kill;
         boolean noCallToRead;
         synchronized (this) {
             workers.remove(w);
-            outboxes.remove(w);
+            sender.remove(w);
+            w.state = Worker.State.DEAD;
             noCallToRead = activeCalls.isEmpty();
             if (!noCallToRead) {
                 deadWorkers.add(w.pid());   // its folders go when the calls that may read its results end
@@ -494,15 +445,8 @@ final class WorkerPool {
         }
         w.channel.close();
         if (failed != null) {
-            long index = w.status.runningCall() == failed.call().id() ? w.status.runningTask()
-                    : failed.batch().firstIndex();
-            Throwable failure = kill != null && kill.reason().equals("timeout")
-                    ? new TaskTimeoutException("task " + kill.taskIndex() + " ran for "
-                            + Duration.ofNanos(kill.ranNanos()).toMillis() + " ms, longer than the timeout of "
-                            + failed.call().timeout().toMillis() + " ms; its worker (pid " + w.pid()
-                            + ") was stopped and replaced", kill.taskIndex(), Duration.ofNanos(kill.ranNanos()))
-                    : new WorkerDiedException("task " + index + ": " + w + " " + describeExit(exit, w.status)
-                            + "; the worker was replaced", index, exit);
+            long index = ProcessEnd.taskOf(w, failed);
+            Throwable failure = ProcessEnd.failureOf(w, failed, kill, exit);
             failed.call().deliver(new Delivery(w, failed.batch(), null,
                     BatchOutcome.failure(failed.batch(), failure, index, w.toString())));
         }
@@ -523,7 +467,9 @@ final class WorkerPool {
                 return;   // it started; its reader handles its death
             }
             w.status.delete();
-            if (closed || w.retiring) {
+            boolean retired = w.state == Worker.State.RETIRING;
+            w.state = Worker.State.DEAD;
+            if (closed || retired) {
                 return;
             }
             startFailure = new IllegalStateException("a worker JVM exited with code " + w.process.exitValue()
@@ -547,98 +493,28 @@ final class WorkerPool {
         return startFailure;
     }
 
-    static String describeExit(int exit, Status status) {
-        if (status.outOfMemory()) {
-            return "ran out of memory (java.lang.OutOfMemoryError) and exited; give workers more heap with"
-                    + " workerHeap(\"4g\") or make tasks smaller";
-        }
-        if (exit > 128 && exit < 128 + 65) {
-            int signal = exit - 128;
-            return "was killed by signal " + signal + signalName(signal) + " (exit code " + exit + ")";
-        }
-        return "exited with code " + exit + (exit == 0 ? "" : " (a task called System.exit, or the JVM failed)");
+    // ---------------------------------------------------------------- for the watchdog (pool lock)
+
+    /** READY, RETIRING and KILLED workers. Pool lock. */
+    List<Worker> connectedWorkers() {
+        return workers;
     }
 
-    private static String signalName(int signal) {
-        return switch (signal) {
-            case 9 -> " (SIGKILL)";
-            case 15 -> " (SIGTERM)";
-            case 11 -> " (SIGSEGV)";
-            case 6 -> " (SIGABRT)";
-            case 2 -> " (SIGINT)";
-            default -> "";
-        };
+    /** STARTING workers. Pool lock. */
+    Collection<Worker> startingWorkers() {
+        return starting.values();
     }
 
-    private static int awaitExit(Process p) {
-        try {
-            if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return p.waitFor();
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            return -1;
-        }
+    /** Queues a frame for {@code w}; {@link #flushAll} sends it. Pool lock. */
+    void queue(Worker w, Outgoing frame) {
+        sender.queue(w, frame);
     }
 
-    /** A scheduled task that throws is never run again: a bug in one tick must not end timeouts for good. */
-    private void tickSurviving() {
-        try {
-            tick();
-        } catch (RuntimeException | Error bug) {
-            if (!tickFailed) {
-                tickFailed = true;
-                System.err.println("jparallel: the worker pool's watchdog failed (it goes on): " + bug);
-            }
-        }
-    }
-
-    /** Timeouts, cancelled tasks that do not stop, workers that never say hello, the idle timeout. */
-    private void tick() {
-        List<Process> toKill = new ArrayList<>();
-        boolean revoked = false;
-        synchronized (this) {
-            long now = System.nanoTime();
-            for (Worker w : workers) {
-                Worker.Assignment head = w.inFlight.peek();
-                if (head == null || w.kill != null || w.status.runningCall() != head.call().id()) {
-                    continue;
-                }
-                if (w.inFlight.size() > 1 && w.revoking == null && w.status.runningForNanos() > REVOKE_AFTER_NANOS) {
-                    w.revoking = w.inFlight.peekLast();
-                    // It may carry the function: until the answer, batches sent to this worker carry it too.
-                    w.functionOfCall = -1;
-                    outbox(w).add(new Outgoing(Frame.REVOKE,
-                            ProcessCall.revokePayload(w.revoking.call().id(), w.revoking.batch().firstIndex())));
-                    revoked = true;
-                }
-                long ran = now - w.status.runningSinceNanos();
-                Duration timeout = head.call().timeout();
-                if (timeout != null && ran > timeout.toNanos()) {
-                    w.kill = new Worker.Kill(w.status.runningTask(), ran, "timeout");
-                    toKill.add(w.process);
-                } else if (head.call().cancelledForNanos(now) > CANCEL_GRACE_NANOS) {
-                    w.kill = new Worker.Kill(w.status.runningTask(), ran, "cancelled");
-                    toKill.add(w.process);
-                }
-            }
-            for (Worker w : starting.values()) {
-                if (now - w.startedNanos > START_TIMEOUT_NANOS) {
-                    toKill.add(w.process);
-                }
-            }
-            if (activeCalls.isEmpty() && !workers.isEmpty()
-                    && now - idleSinceNanos > options.idleTimeout().toNanos()) {
-                target = 0;
-                retireIdleBeyond(0);
-            }
-        }
-        toKill.forEach(Process::destroyForcibly);
-        if (revoked) {
-            flushAll();
+    /** Retires every worker once no call has run for the idle timeout. Pool lock. */
+    void retireAllIfIdleSince(long now) {
+        if (activeCalls.isEmpty() && !workers.isEmpty() && now - idleSinceNanos > options.idleTimeout().toNanos()) {
+            target = 0;
+            retireIdleBeyond(0);
         }
     }
 
@@ -646,16 +522,19 @@ final class WorkerPool {
     private void retireIdleBeyond(int keep) {
         int live = 0;
         for (Worker w : new ArrayList<>(workers)) {
-            if (w.retiring) {
+            if (w.state == Worker.State.RETIRING) {
                 continue;
             }
             if (live < keep || !w.inFlight.isEmpty()) {
                 live++;
                 continue;
             }
-            w.retiring = true;
-            outbox(w).add(new Outgoing(Frame.EXIT));
-            ticker.execute(() -> flush(w));
+            if (w.state == Worker.State.KILLED) {
+                continue;   // idle and dying already
+            }
+            w.retiring();
+            sender.queue(w, new Outgoing(Frame.EXIT));
+            watchdog.execute(() -> sender.flush(w));
         }
     }
 
@@ -667,17 +546,17 @@ final class WorkerPool {
             closed = true;
             target = 0;
             for (Worker w : workers) {
-                w.retiring = true;
+                w.retiring();
                 processes.add(w.process);
             }
             for (Worker w : starting.values()) {
-                w.retiring = true;
+                w.retiring();
                 processes.add(w.process);
             }
             failed = new ArrayList<>(pending);
             pending.clear();
         }
-        ticker.shutdownNow();
+        watchdog.shutdownNow();
         sender.shutdownNow();
         try {
             server.close();
@@ -693,7 +572,7 @@ final class WorkerPool {
             deadWorkers.clear();
         }
         for (Process p : processes) {
-            awaitExit(p);
+            ProcessEnd.await(p);
             dead.add(p.pid());
         }
         removeFoldersOf(dead);   // a busy worker stopped by SIGTERM, or killed after it, may leave its own
@@ -718,20 +597,7 @@ final class WorkerPool {
     }
 
     private static Thread daemon(String name, Runnable r) {
-        Thread t = new PoolThread(name, r);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /** A thread of the pool's own, which nothing interrupts: it may write to workers' channels. */
-    private static final class PoolThread extends Thread {
-        PoolThread(String name, Runnable r) {
-            super(r, name);
-        }
-    }
-
-    /** A frame waiting in a worker's outbox: its type and the parts of its payload. */
-    record Outgoing(byte type, byte[]... parts) {
+        return PoolThread.daemon(name, r);
     }
 
     /** A frame (or a failure made here) for a call, with the worker and batch it belongs to. */

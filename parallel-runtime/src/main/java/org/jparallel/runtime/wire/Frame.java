@@ -1,33 +1,46 @@
 package org.jparallel.runtime.wire;
 
 /**
- * A message on a worker's channel. Types, parent to worker:
- * {@link #BATCH}, {@link #CANCEL}, {@link #FORGET}, {@link #EXIT}, {@link #CLASS_BYTES}, {@link #REVOKE};
- * worker to parent: {@link #HELLO}, {@link #RESULT}, {@link #FAILED}, {@link #CLASS_REQUEST},
- * {@link #REVOKED}.
+ * A message on a worker's channel: its type and its payload. On the socket a frame is
+ *
+ * <pre>
+ * 0                               4       5
+ * +-------------------------------+-------+------------------------------+
+ * | payload length (int, big-end.)| type  | payload ...                  |
+ * +-------------------------------+-------+------------------------------+
+ * </pre>
+ *
+ * ({@link Channel} writes and reads that envelope). Each type's payload has one codec in this
+ * package, whose Javadoc draws its layout. In payloads, fixed-size numbers are little-endian and
+ * strings, objects and lists are Kryo's encoding of them (the parent and its workers run the same
+ * build, so the layout has no version).
+ *
+ * <p>Parent to worker: {@link #BATCH}, {@link #CANCEL}, {@link #FORGET}, {@link #EXIT},
+ * {@link #CLASS_BYTES}, {@link #REVOKE}. Worker to parent: {@link #HELLO}, {@link #RESULT},
+ * {@link #FAILED}, {@link #CLASS_REQUEST}, {@link #REVOKED}.
  */
 public record Frame(byte type, byte[] payload) {
-    /** callId, firstIndex, fn length (0: same function as this worker's last batch), fn, args. */
+    /** Tasks to run: {@link BatchFrame}. */
     public static final byte BATCH = 1;
-    /** callId: skip the call's queued batches, stop its running one between tasks. */
+    /** Skip the call's queued batches, stop its running one between tasks: {@link CancelFrame}. */
     public static final byte CANCEL = 2;
-    /** file paths: drop cached mappings of a finished call's files. */
+    /** Drop cached mappings of a finished call's files: {@link ForgetFrame}. */
     public static final byte FORGET = 3;
-    /** exit now (the pool retires this worker). */
+    /** Exit now (the pool retires this worker); the payload is empty. */
     public static final byte EXIT = 4;
-    /** class name, length (-1: unknown) and bytes, length and Kryo bytes of JShell static values. */
+    /** The answer to a CLASS_REQUEST: {@link ClassBytesFrame}. */
     public static final byte CLASS_BYTES = 5;
-    /** callId, firstIndex: give this queued batch back if it has not started. */
+    /** Give this queued batch back if it has not started: {@link RevokeFrame}. */
     public static final byte REVOKE = 6;
 
-    /** token, pid: the first frame of a worker. */
+    /** The first frame of a worker, which proves who it is: {@link HelloFrame}. */
     public static final byte HELLO = 10;
-    /** callId, firstIndex, nanos, stdout bytes, stderr bytes, results. */
+    /** A batch's results: {@link ResultFrame}. */
     public static final byte RESULT = 11;
-    /** callId, firstIndex, failedIndex, stdout bytes, stderr bytes, failure. */
+    /** A batch that failed or was cancelled: {@link FailedFrame}. */
     public static final byte FAILED = 12;
-    /** callId, class name: a class the worker's class path lacks. */
+    /** A class the worker's class path lacks: {@link ClassRequestFrame}. */
     public static final byte CLASS_REQUEST = 13;
-    /** callId, firstIndex (the REVOKE's payload): the batch was given back unstarted. */
+    /** The batch of a REVOKE was given back unstarted; the payload is the REVOKE's: {@link RevokeFrame}. */
     public static final byte REVOKED = 14;
 }

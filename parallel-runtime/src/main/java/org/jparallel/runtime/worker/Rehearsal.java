@@ -11,6 +11,7 @@ import org.jparallel.memmap.TempFolders;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Channel;
 import org.jparallel.runtime.wire.Frame;
+import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.LocalBatch;
 
@@ -59,7 +60,7 @@ final class Rehearsal {
         } finally {
             TempFolders.deleteNow(dir);
         }
-        LongArray status = Memmap.longs(4);
+        LongArray status = Memmap.longs(Status.SLOTS);
         Memmap.loadLongs(status.handle().orElseThrow().file(), MmapMode.READ_WRITE).setVolatile(0, 1);
         DoubleArray shared = Memmap.doubles(16);
         shared.sum();

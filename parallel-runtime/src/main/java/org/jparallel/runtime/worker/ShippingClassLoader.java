@@ -1,9 +1,10 @@
 package org.jparallel.runtime.worker;
 
 import com.esotericsoftware.kryo.kryo5.io.Input;
-import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.Channel;
+import org.jparallel.runtime.wire.ClassBytesFrame;
+import org.jparallel.runtime.wire.ClassRequestFrame;
 import org.jparallel.runtime.wire.Frame;
 
 import java.lang.reflect.Field;
@@ -68,7 +69,7 @@ final class ShippingClassLoader extends ClassLoader {
 
     /** The reader thread hands over the parent's answer to a request. */
     static void answer(Frame classBytes) {
-        String name = new Input(classBytes.payload()).readString();
+        String name = ClassBytesFrame.className(classBytes.payload());
         CompletableFuture<Frame> waiting = REPLIES.get(name);
         if (waiting != null) {
             waiting.complete(classBytes);
@@ -77,19 +78,16 @@ final class ShippingClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        Input reply = new Input(request(name).payload());
-        reply.readString();   // the name
-        int length = reply.readInt();
-        if (length < 0) {
+        ClassBytesFrame reply = ClassBytesFrame.decode(request(name).payload());
+        if (reply.classFile() == null) {
             throw new ClassNotFoundException(name + " is on neither this worker's class path nor the caller's"
                     + " class loader of the call's function");
         }
-        byte[] bytes = reply.readBytes(length);
+        byte[] bytes = reply.classFile();
         Class<?> type = defineClass(name, bytes, 0, bytes.length);
         shippedAny = true;
-        int staticsLength = reply.readInt();
-        if (staticsLength > 0) {
-            setStatics(type, reply.readBytes(staticsLength));
+        if (reply.statics().length > 0) {
+            setStatics(type, reply.statics());
         }
         return type;
     }
@@ -102,12 +100,10 @@ final class ShippingClassLoader extends ClassLoader {
      */
     private Frame request(String name) throws ClassNotFoundException {
         CompletableFuture<Frame> reply = REPLIES.computeIfAbsent(name, n -> new CompletableFuture<>());
-        Output out = new Output(64, -1);
-        out.writeLong(callId);
-        out.writeString(name);
+        byte[] payload = ClassRequestFrame.encode(callId, name);
         REQUESTS.execute(() -> {
             try {
-                channel.write(Frame.CLASS_REQUEST, out.getBuffer(), out.position());
+                channel.write(Frame.CLASS_REQUEST, payload, payload.length);
             } catch (IOException e) {
                 reply.completeExceptionally(e);
             }

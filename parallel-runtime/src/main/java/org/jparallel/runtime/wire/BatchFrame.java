@@ -1,0 +1,87 @@
+package org.jparallel.runtime.wire;
+
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
+
+/**
+ * {@link Frame#BATCH}, parent to worker: tasks to run.
+ *
+ * <pre>
+ * 0               8               16      20            20+n
+ * +---------------+---------------+-------+-------------+------------------------+
+ * |    call id    |  first index  |   n   |  function   |  arguments ...         |
+ * +---------------+---------------+-------+-------------+------------------------+
+ * </pre>
+ *
+ * {@code n} is the function's length, 0 when the worker holds this call's function from its last
+ * batch; the arguments are the batch's {@code List} (Kryo, class and object). The function block
+ * carries what the worker needs to know of the call besides the function:
+ *
+ * <pre>
+ * +------------------+-------------------+----------------------------------+
+ * | maxBytes varlong | temp folder string| the call's Fn (Kryo, class+object)|
+ * +------------------+-------------------+----------------------------------+
+ * </pre>
+ *
+ * (Kryo's variable-length long and string, the folder null when not configured): results over
+ * {@code maxBytes} go back through files in that folder. The parent sends the header, the function and the
+ * arguments as three parts of one frame, without joining them.
+ */
+public final class BatchFrame {
+    public static final int CALL_ID = 0;
+    public static final int FIRST_INDEX = 8;
+    public static final int FUNCTION_LENGTH = 16;
+    public static final int FUNCTION = 20;
+
+    private BatchFrame() {
+    }
+
+    /** The header part, which the function and the arguments follow. */
+    public static byte[] header(long callId, long firstIndex, int functionLength) {
+        byte[] header = new byte[FUNCTION];
+        Fields.putLong(header, CALL_ID, callId);
+        Fields.putLong(header, FIRST_INDEX, firstIndex);
+        Fields.putInt(header, FUNCTION_LENGTH, functionLength);
+        return header;
+    }
+
+    public static long callId(byte[] payload) {
+        return Fields.getLong(payload, CALL_ID);
+    }
+
+    public static long firstIndex(byte[] payload) {
+        return Fields.getLong(payload, FIRST_INDEX);
+    }
+
+    /** 0: the worker's last batch carried this call's function. */
+    public static int functionLength(byte[] payload) {
+        return Fields.getInt(payload, FUNCTION_LENGTH);
+    }
+
+    /** The function block of a call whose function serialized to {@code fn}. */
+    public static byte[] functionBlock(long maxBytes, String tempFolder, byte[] fn) {
+        Output out = new Output(fn.length + 64, -1);
+        out.writeVarLong(maxBytes, true);
+        out.writeString(tempFolder);
+        out.writeBytes(fn);
+        return out.toBytes();
+    }
+
+    /** The function block as the worker reads it: the call's settings, and the function, in place. */
+    public record FunctionBlock(long maxBytes, String tempFolder, Input function) {
+    }
+
+    /** The function block, read in place. */
+    public static FunctionBlock function(byte[] payload) {
+        Input in = new Input(payload, FUNCTION, functionLength(payload));
+        long maxBytes = in.readVarLong(true);
+        String folder = in.readString();
+        return new FunctionBlock(maxBytes, folder, in);
+    }
+
+    /** The arguments, read in place. */
+    public static Input arguments(byte[] payload) {
+        int at = FUNCTION + functionLength(payload);
+        return new Input(payload, at, payload.length - at);
+    }
+}
