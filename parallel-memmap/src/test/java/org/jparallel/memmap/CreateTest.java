@@ -165,7 +165,8 @@ class CreateTest {
         assertMessage(() -> Memmap.createDoubles(file, -5), "negative dimension");
         assertMessage(() -> Memmap.create(file, DType.FLOAT64, 2, 2, 2), "3-D float64 array of shape (2, 2, 2)",
                 "supported: 1-D arrays");
-        assertMessage(() -> Memmap.create(file, DType.INT32, 2, 2), "2-D int32");
+        assertMessage(() -> Memmap.create(file, DType.INT8, 2, 2), "2-D int8",
+                "2-D float64, float32, int64 or int32 matrices");
         assertMessage(() -> Memmap.create(file, DType.FLOAT64), "shape ()");
         assertMessage(() -> Memmap.createDoubleMatrix(file, Long.MAX_VALUE, 2), "needs more than");
 
