@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -29,15 +30,24 @@ import java.util.stream.Stream;
  * templates that are gone are deleted.
  */
 public final class PrimitiveFamily {
+    /**
+     * {@code $type$} the primitive, {@code $Type$} the name prefix ({@code Int}), {@code $Boxed$} its wrapper
+     * class ({@code Integer.BYTES}), {@code $DTYPE$} the {@code DType} constant, {@code $Sum$} what
+     * {@code sum()} returns, {@code $Get$}/{@code $Put$} the {@code ByteBuffer} accessors, {@code $AsBuffer$}
+     * the typed view of a {@code ByteBuffer} (none for bytes), {@code $A$} the article of the name.
+     */
     private static final List<String> TOKENS = List.of(
-            "type", "Type", "Boxed", "DTYPE", "Sum", "Plural", "Get", "Put", "AsBuffer", "A");
+            "type", "Type", "Boxed", "DTYPE", "Sum", "Get", "Put", "AsBuffer", "A");
     /** One row per element type, values in the order of {@link #TOKENS}. */
     private static final List<List<String>> TYPES = List.of(
-            List.of("double", "Double", "Double", "FLOAT64", "double", "Doubles", "getDouble", "putDouble", ".asDoubleBuffer()", "A"),
-            List.of("float", "Float", "Float", "FLOAT32", "double", "Floats", "getFloat", "putFloat", ".asFloatBuffer()", "A"),
-            List.of("long", "Long", "Long", "INT64", "long", "Longs", "getLong", "putLong", ".asLongBuffer()", "A"),
-            List.of("int", "Int", "Integer", "INT32", "long", "Ints", "getInt", "putInt", ".asIntBuffer()", "An"),
-            List.of("byte", "Byte", "Byte", "INT8", "long", "Bytes", "get", "put", "", "A"));
+            List.of("double", "Double", "Double", "FLOAT64", "double", "getDouble", "putDouble", ".asDoubleBuffer()", "A"),
+            List.of("float", "Float", "Float", "FLOAT32", "double", "getFloat", "putFloat", ".asFloatBuffer()", "A"),
+            List.of("long", "Long", "Long", "INT64", "long", "getLong", "putLong", ".asLongBuffer()", "A"),
+            List.of("int", "Int", "Integer", "INT32", "long", "getInt", "putInt", ".asIntBuffer()", "An"),
+            List.of("byte", "Byte", "Byte", "INT8", "long", "get", "put", "", "A"));
+
+    /** A token left after substitution: a misspelt one, which would otherwise surface as a compile error. */
+    private static final Pattern UNKNOWN_TOKEN = Pattern.compile("\\$[A-Za-z]+\\$");
 
     private PrimitiveFamily() {
     }
@@ -58,9 +68,11 @@ public final class PrimitiveFamily {
                     : templates.relativize(template).getParent());
             List<String> lines = Files.readAllLines(template, StandardCharsets.UTF_8);
             Set<String> only = null;
+            int firstLine = 1;
             if (!lines.isEmpty() && lines.get(0).startsWith("//#types ")) {
                 only = Set.of(lines.get(0).substring("//#types ".length()).trim().split("\\s+"));
                 lines = lines.subList(1, lines.size());
+                firstLine = 2;
             }
             for (List<String> type : TYPES) {
                 if (only != null && !only.contains(type.get(0))) {
@@ -72,7 +84,7 @@ public final class PrimitiveFamily {
                 }
                 String name = substitute(template.getFileName().toString(), values).replace(".template", "");
                 String text = "// Generated from " + template.getFileName() + " by PrimitiveFamily.java: edit the template.\n"
-                        + expand(template, lines, type.get(0), values);
+                        + expand(template, lines, firstLine, type.get(0), values);
                 Path target = folder.resolve(name);
                 Files.createDirectories(folder);
                 if (!Files.exists(target) || !Files.readString(target, StandardCharsets.UTF_8).equals(text)) {
@@ -92,28 +104,27 @@ public final class PrimitiveFamily {
     }
 
     /** Keeps the lines whose {@code //#if} conditions hold for {@code type}, with tokens replaced. */
-    private static String expand(Path template, List<String> lines, String type, Map<String, String> values) {
+    private static String expand(Path template, List<String> lines, int firstLine, String type,
+                                 Map<String, String> values) {
         StringBuilder text = new StringBuilder();
         Deque<Boolean> keeping = new ArrayDeque<>();   // per open //#if: does its current branch apply?
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n);
+            int lineNumber = firstLine + n;
             String directive = line.strip();
             if (directive.startsWith("//#if ")) {
                 keeping.push(Arrays.asList(directive.substring(6).trim().split("\\s+")).contains(type));
             } else if (directive.equals("//#else")) {
-                requireOpen(template, n, keeping);
+                requireOpen(template, lineNumber, keeping);
                 keeping.push(!keeping.pop());
             } else if (directive.equals("//#end")) {
-                requireOpen(template, n, keeping);
+                requireOpen(template, lineNumber, keeping);
                 keeping.pop();
             } else if (!keeping.contains(false)) {
                 String replaced = substitute(line, values);
-                if (replaced.contains("$")) {
-                    int at = replaced.indexOf('$');
-                    if (replaced.indexOf('$', at + 1) > at && replaced.substring(at).matches("\\$[A-Za-z]+\\$.*")) {
-                        throw new IllegalArgumentException(template + ":" + (n + 2) + ": unknown token in: " + line
-                                + "; known: " + TOKENS);
-                    }
+                if (UNKNOWN_TOKEN.matcher(replaced).find()) {
+                    throw new IllegalArgumentException(template + ":" + lineNumber + ": unknown token in: " + line
+                            + "; known: " + TOKENS);
                 }
                 text.append(replaced).append('\n');
             }
@@ -124,9 +135,9 @@ public final class PrimitiveFamily {
         return text.toString();
     }
 
-    private static void requireOpen(Path template, int n, Deque<Boolean> keeping) {
+    private static void requireOpen(Path template, int lineNumber, Deque<Boolean> keeping) {
         if (keeping.isEmpty()) {
-            throw new IllegalArgumentException(template + ":" + (n + 1) + ": //#else or //#end without //#if");
+            throw new IllegalArgumentException(template + ":" + lineNumber + ": //#else or //#end without //#if");
         }
     }
 
