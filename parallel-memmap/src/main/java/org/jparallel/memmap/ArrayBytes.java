@@ -28,7 +28,7 @@ public final class ArrayBytes {
 
     /** Decodes {@code count} little-endian elements from {@code bytes} into a Java array at {@code offset}. */
     @FunctionalInterface
-    private interface Decoder {
+    interface Decoder {
         void decode(ByteBuffer bytes, int offset, int count);
     }
 
@@ -55,7 +55,8 @@ public final class ArrayBytes {
 
     /**
      * Reads an array written by {@link #write} into fresh heap arrays: 1-D as the matching
-     * {@code XxxArray}, 2-D float64/float32 as a {@link DoubleMatrix}/{@link FloatMatrix}.
+     * {@code XxxArray}, 2-D float64, float32, int64 or int32 as a {@link DoubleMatrix}, {@link FloatMatrix},
+     * {@link LongMatrix} or {@link IntMatrix}.
      *
      * @throws IllegalArgumentException for other shapes, or more elements (per row) than a Java array holds
      * @throws UncheckedIOException     if {@code in} fails or ends early
@@ -67,52 +68,29 @@ public final class ArrayBytes {
             if (shape.length == 1) {
                 int length = heapLength(shape[0]);
                 return switch (dtype) {
-                    case FLOAT64 -> {
-                        double[] values = new double[length];
-                        readElements(in, buffer, length, Double.BYTES, (b, at, n) -> b.asDoubleBuffer().get(values, at, n));
-                        yield DoubleArray.of(values);
-                    }
-                    case FLOAT32 -> {
-                        float[] values = new float[length];
-                        readElements(in, buffer, length, Float.BYTES, (b, at, n) -> b.asFloatBuffer().get(values, at, n));
-                        yield FloatArray.of(values);
-                    }
-                    case INT64 -> {
-                        long[] values = new long[length];
-                        readElements(in, buffer, length, Long.BYTES, (b, at, n) -> b.asLongBuffer().get(values, at, n));
-                        yield LongArray.of(values);
-                    }
-                    case INT32 -> {
-                        int[] values = new int[length];
-                        readElements(in, buffer, length, Integer.BYTES, (b, at, n) -> b.asIntBuffer().get(values, at, n));
-                        yield IntArray.of(values);
-                    }
-                    case INT8 -> {
-                        byte[] values = new byte[length];
-                        readElements(in, buffer, length, Byte.BYTES, (b, at, n) -> b.get(values, at, n));
-                        yield ByteArray.of(values);
-                    }
+                    case FLOAT64 -> HeapDoubleArray.read(in, buffer, length);
+                    case FLOAT32 -> HeapFloatArray.read(in, buffer, length);
+                    case INT64 -> HeapLongArray.read(in, buffer, length);
+                    case INT32 -> HeapIntArray.read(in, buffer, length);
+                    case INT8 -> HeapByteArray.read(in, buffer, length);
                 };
             }
-            if (shape.length == 2 && dtype == DType.FLOAT64) {
-                double[][] rows = new double[heapLength(shape[0])][heapLength(shape[1])];
-                for (double[] row : rows) {
-                    readElements(in, buffer, row.length, Double.BYTES, (b, at, n) -> b.asDoubleBuffer().get(row, at, n));
+            if (shape.length == 2) {
+                int rows = heapLength(shape[0]);
+                int cols = heapLength(shape[1]);
+                switch (dtype) {
+                    case FLOAT64: return HeapDoubleMatrix.read(in, buffer, rows, cols);
+                    case FLOAT32: return HeapFloatMatrix.read(in, buffer, rows, cols);
+                    case INT64: return HeapLongMatrix.read(in, buffer, rows, cols);
+                    case INT32: return HeapIntMatrix.read(in, buffer, rows, cols);
+                    default: break;
                 }
-                return DoubleMatrix.of(rows);
-            }
-            if (shape.length == 2 && dtype == DType.FLOAT32) {
-                float[][] rows = new float[heapLength(shape[0])][heapLength(shape[1])];
-                for (float[] row : rows) {
-                    readElements(in, buffer, row.length, Float.BYTES, (b, at, n) -> b.asFloatBuffer().get(row, at, n));
-                }
-                return FloatMatrix.of(rows);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         throw new IllegalArgumentException("cannot read a " + shape.length + "-D " + dtype.numpyName() + " array of shape "
-                + Shapes.format(shape) + "; supported: 1-D arrays and 2-D float64/float32 matrices");
+                + Shapes.format(shape) + "; supported: 1-D arrays and 2-D float64, float32, int64 or int32 matrices");
     }
 
     private static int heapLength(long length) {
@@ -124,7 +102,7 @@ public final class ArrayBytes {
     }
 
     /** Reads {@code count} elements of {@code itemSize} bytes through {@code buffer}, decoding each piece. */
-    private static void readElements(InputStream in, byte[] buffer, int count, int itemSize, Decoder decoder)
+    static void readElements(InputStream in, byte[] buffer, int count, int itemSize, Decoder decoder)
             throws IOException {
         int perStep = buffer.length / itemSize;
         for (int done = 0; done < count; done += perStep) {

@@ -2,18 +2,16 @@ package org.jparallel.memmap;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.IntUnaryOperator;
 
 /** What the heap matrices share: rows {@code [firstRow, firstRow + rowCount)} of an array of row arrays. */
-abstract class HeapMatrix implements ElementBytes {
-    private final DType dtype;
+abstract class HeapMatrix extends OnHeap {
     final int firstRow;
     final int rowCount;
     final int cols;
 
     HeapMatrix(DType dtype, int firstRow, int rowCount, int cols) {
-        this.dtype = dtype;
+        super(dtype);
         this.firstRow = firstRow;
         this.rowCount = rowCount;
         this.cols = cols;
@@ -34,10 +32,6 @@ abstract class HeapMatrix implements ElementBytes {
         return cols;
     }
 
-    public final DType dtype() {
-        return dtype;
-    }
-
     public final long rows() {
         return rowCount;
     }
@@ -52,22 +46,6 @@ abstract class HeapMatrix implements ElementBytes {
 
     public final long[] shape() {
         return new long[] {rowCount, cols};
-    }
-
-    public final boolean isReadOnly() {
-        return false;
-    }
-
-    public final boolean isMapped() {
-        return false;
-    }
-
-    public final Optional<Handle> handle() {
-        return Optional.empty();
-    }
-
-    /** Heap matrices own no file. */
-    public final void close() {
     }
 
     /** Index into the row arrays of row {@code row}, after the bounds check. */
@@ -88,14 +66,14 @@ abstract class HeapMatrix implements ElementBytes {
     /** Walks the rows so that no flat copy of the matrix is ever made. */
     @Override
     public final void readBytes(long fromByte, ByteBuffer dst) {
-        long rowBytes = (long) cols * dtype.itemSize();
+        long rowBytes = (long) cols * dtype().itemSize();
         long position = fromByte;
         while (dst.hasRemaining()) {
             int row = firstRow + (int) (position / rowBytes);
-            int col = (int) (position % rowBytes) / dtype.itemSize();
-            int count = Math.min(cols - col, dst.remaining() / dtype.itemSize());
+            int col = (int) (position % rowBytes) / dtype().itemSize();
+            int count = Math.min(cols - col, dst.remaining() / dtype().itemSize());
             putRow(row, col, count, dst);
-            position += (long) count * dtype.itemSize();
+            position += (long) count * dtype().itemSize();
         }
     }
 

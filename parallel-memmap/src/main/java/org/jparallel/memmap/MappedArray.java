@@ -62,14 +62,6 @@ abstract class MappedArray implements ElementBytes {
         return length;
     }
 
-    public final long size() {
-        return length;
-    }
-
-    public final long[] shape() {
-        return new long[] {length};
-    }
-
     public final boolean isReadOnly() {
         return region.isReadOnly();
     }
@@ -79,7 +71,7 @@ abstract class MappedArray implements ElementBytes {
     }
 
     public final Optional<Handle> handle() {
-        return Optional.of(handle(shape()));
+        return Optional.of(handle(new long[] {length}));
     }
 
     /** A handle for these bytes seen with {@code shape}; matrices use it with their 2-D shape. */

@@ -32,7 +32,7 @@ abstract class MappedMatrix<A extends MappedArray> implements ElementBytes {
     }
 
     public final long size() {
-        return flat.size();
+        return flat.length;
     }
 
     public final long[] shape() {

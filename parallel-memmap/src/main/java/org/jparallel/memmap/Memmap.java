@@ -47,7 +47,7 @@ public final class Memmap {
     /** Large enough to amortise system calls, small enough to stay in cache. */
     private static final int WRITE_BUFFER_BYTES = 4 << 20;
     private static final String SUPPORTED_LAYOUTS =
-            "supported: 1-D arrays of float64, float32, int64, int32, int8, and 2-D float64 or float32 matrices";
+            "supported: 1-D arrays of float64, float32, int64, int32, int8, and 2-D float64, float32, int64 or int32 matrices";
 
     private static final Cleaner FILE_DELETER = Cleaner.create();
     private static final AtomicLong FILE_COUNTER = new AtomicLong();
@@ -99,6 +99,16 @@ public final class Memmap {
         return (FloatMatrix) allocate(DType.FLOAT32, rows, cols);
     }
 
+    /** A zero-filled, writable, shared row-major matrix of longs (NumPy int64) in a new file. */
+    public static LongMatrix longMatrix(long rows, long cols) {
+        return (LongMatrix) allocate(DType.INT64, rows, cols);
+    }
+
+    /** A zero-filled, writable, shared row-major matrix of ints (NumPy int32) in a new file. */
+    public static IntMatrix intMatrix(long rows, long cols) {
+        return (IntMatrix) allocate(DType.INT32, rows, cols);
+    }
+
     /**
      * Creates {@code file}, a new {@code .npy} file of {@code shape} zeros of {@code dtype}, and maps it
      * read-write: NumPy's {@code np.lib.format.open_memmap(file, mode='w+', dtype=..., shape=...)}. The file
@@ -119,8 +129,8 @@ public final class Memmap {
      * DoubleMatrix again = Memmap.loadDoubleMatrix(path, MmapMode.READ_ONLY);
      * }</pre>
      *
-     * @param shape one dimension for any {@link DType}, or two (rows, columns) for {@code FLOAT64} and
-     *              {@code FLOAT32}
+     * @param shape one dimension for any {@link DType}, or two (rows, columns) for {@code FLOAT64},
+     *              {@code FLOAT32}, {@code INT64} and {@code INT32}
      * @return a writable mapped array of the type {@link #load} would give for the file
      * @throws IllegalArgumentException for a negative dimension, an unsupported layout or a size that
      *                                  overflows a {@code long}
@@ -188,6 +198,16 @@ public final class Memmap {
     /** Creates a persistent {@code .npy} file holding a zero matrix of floats and maps it read-write; see {@link #create}. */
     public static FloatMatrix createFloatMatrix(Path file, long rows, long cols) {
         return (FloatMatrix) create(file, DType.FLOAT32, rows, cols);
+    }
+
+    /** Creates a persistent {@code .npy} file holding a zero matrix of longs (int64) and maps it read-write; see {@link #create}. */
+    public static LongMatrix createLongMatrix(Path file, long rows, long cols) {
+        return (LongMatrix) create(file, DType.INT64, rows, cols);
+    }
+
+    /** Creates a persistent {@code .npy} file holding a zero matrix of ints (int32) and maps it read-write; see {@link #create}. */
+    public static IntMatrix createIntMatrix(Path file, long rows, long cols) {
+        return (IntMatrix) create(file, DType.INT32, rows, cols);
     }
 
     /**
@@ -261,9 +281,20 @@ public final class Memmap {
         return loadTyped(file, mode, DType.FLOAT32, 2, FloatMatrix.class);
     }
 
+    /** Maps a 2-D int64 C-order {@code .npy} file, without copying. */
+    public static LongMatrix loadLongMatrix(Path file, MmapMode mode) {
+        return loadTyped(file, mode, DType.INT64, 2, LongMatrix.class);
+    }
+
+    /** Maps a 2-D int32 C-order {@code .npy} file, without copying. */
+    public static IntMatrix loadIntMatrix(Path file, MmapMode mode) {
+        return loadTyped(file, mode, DType.INT32, 2, IntMatrix.class);
+    }
+
     /**
      * Maps a {@code .npy} file as the type its header names: a 1-D file as the matching {@code XxxArray},
-     * a 2-D float64 or float32 file as a {@link DoubleMatrix} or {@link FloatMatrix}.
+     * a 2-D float64, float32, int64 or int32 file as a {@link DoubleMatrix}, {@link FloatMatrix},
+     * {@link LongMatrix} or {@link IntMatrix}.
      *
      * @param mode {@link MmapMode#READ_ONLY}, {@link MmapMode#READ_WRITE} or {@link MmapMode#COPY_ON_WRITE}
      *             (which, as Java maps privately only through a writable channel, needs write permission)
@@ -486,11 +517,14 @@ public final class Memmap {
                 case INT8 -> "loadBytes";
             };
         }
-        if (rank == 2 && dtype == DType.FLOAT64) {
-            return "Memmap.loadDoubleMatrix";
-        }
-        if (rank == 2 && dtype == DType.FLOAT32) {
-            return "Memmap.loadFloatMatrix";
+        if (rank == 2) {
+            return switch (dtype) {
+                case FLOAT64 -> "Memmap.loadDoubleMatrix";
+                case FLOAT32 -> "Memmap.loadFloatMatrix";
+                case INT64 -> "Memmap.loadLongMatrix";
+                case INT32 -> "Memmap.loadIntMatrix";
+                case INT8 -> null;
+            };
         }
         return null;
     }
@@ -575,6 +609,10 @@ public final class Memmap {
             case FLOAT64 -> new MappedDoubleMatrix(new MappedDoubleArray(region, dataOffset, size, ownedFile),
                     shape[0], shape[1]);
             case FLOAT32 -> new MappedFloatMatrix(new MappedFloatArray(region, dataOffset, size, ownedFile),
+                    shape[0], shape[1]);
+            case INT64 -> new MappedLongMatrix(new MappedLongArray(region, dataOffset, size, ownedFile),
+                    shape[0], shape[1]);
+            case INT32 -> new MappedIntMatrix(new MappedIntArray(region, dataOffset, size, ownedFile),
                     shape[0], shape[1]);
             default -> throw new IllegalStateException("layout not checked by requireSupported: " + dtype + " "
                     + Shapes.format(shape));

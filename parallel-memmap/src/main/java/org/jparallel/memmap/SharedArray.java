@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>The set of implementations is closed so that the library can rely on knowing every layout.
  */
 public sealed interface SharedArray extends AutoCloseable
-        permits DoubleArray, FloatArray, LongArray, IntArray, ByteArray, DoubleMatrix, FloatMatrix {
+        permits DoubleArray, FloatArray, LongArray, IntArray, ByteArray,
+                DoubleMatrix, FloatMatrix, LongMatrix, IntMatrix {
 
     /** Element type. */
     DType dtype();

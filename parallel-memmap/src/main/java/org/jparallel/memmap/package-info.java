@@ -15,5 +15,9 @@
  * <p>Entry points: {@link org.jparallel.memmap.Memmap} (allocate, dump, load, open),
  * {@link org.jparallel.memmap.SharedArray} and its typed subinterfaces, {@link org.jparallel.memmap.TempFolders}
  * and {@link org.jparallel.memmap.ArrayBytes}.
+ *
+ * <p>The typed arrays and matrices ({@code DoubleArray}, {@code HeapLongArray}, {@code MappedIntMatrix}, ...)
+ * are generated at build time from {@code src/main/templates} by {@code src/build/PrimitiveFamily.java}: edit
+ * the templates, not the files under {@code target/generated-sources}.
  */
 package org.jparallel.memmap;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,6 +98,19 @@ class ArrayBehaviourTest {
             assertArrayEquals(new float[] {0, 0, 0.25f, 0.25f, 0.25f, 0.25f, 0, 9, 10, 11}, a.toArray());
             assertEquals(31.0, a.sum());
             assertOutOfBounds("10", () -> a.get(10));
+
+            assertEquals(9.5f, a.addAndGet(7, 0.5f));
+            assertTrue(a.compareAndSet(7, 9.5f, 3f));
+            assertFalse(a.compareAndSet(7, 9.5f, 4f));
+            assertEquals(3f, a.get(7));
+            a.setVolatile(0, Float.NaN);
+            assertTrue(a.compareAndSet(0, Float.NaN, 1f), "CAS compares bit patterns, so NaN matches NaN");
+            assertFalse(a.compareAndSet(1, -0f, 1f), "CAS compares bit patterns, so -0.0 is not 0.0");
+            assertEquals(1f, a.getVolatile(0));
+            assertEquals(2.25f, view.addAndGet(3, 2f), "atomics work through views too");
+            assertEquals(2.25f, a.getVolatile(5));
+            assertOutOfBounds("10", () -> a.addAndGet(10, 1f));
+            assertOutOfBounds("-1", () -> a.compareAndSet(-1, 0f, 1f));
         }
     }
 
@@ -173,6 +187,53 @@ class ArrayBehaviourTest {
             assertArrayEquals(new byte[] {0, 0, 5, 5, 5, 5, 0, 9, 10, 11}, a.toArray());
             assertEquals(50, a.sum());
             assertOutOfBounds("10", () -> a.slice(0, 11));
+
+            a.setVolatile(9, (byte) -7);
+            assertEquals(-7, a.getVolatile(9));
+            assertEquals(-7, a.get(9));
+            view.setVolatile(3, (byte) 100);
+            assertEquals(100, a.getVolatile(5), "volatile access works through views too");
+            assertEquals(0, a.getVolatile(0));
+            assertOutOfBounds("10", () -> a.getVolatile(10));
+            assertOutOfBounds("-1", () -> a.setVolatile(-1, (byte) 0));
+        }
+    }
+
+    /** Every element type refuses every kind of write on a read-only mapping, volatile and atomic ones too. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void aReadOnlyMappingRefusesEveryWrite(DType dtype) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("memmap-test-", ".npy");
+        try {
+            try (SharedArray zeros = ArrayKind.ALLOCATED.create(dtype, 4)) {
+                Memmap.dump(zeros, file);
+            }
+            SharedArray a = Memmap.load(file, MmapMode.READ_ONLY);
+            List<Runnable> writes;
+            if (a instanceof DoubleArray d) {
+                writes = List.of(() -> d.set(0, 1), () -> d.setVolatile(0, 1), () -> d.addAndGet(0, 1),
+                        () -> d.compareAndSet(0, 0, 1), () -> d.fill(1), () -> d.copyFrom(new double[1], 0, 0, 1));
+            } else if (a instanceof FloatArray f) {
+                writes = List.of(() -> f.set(0, 1), () -> f.setVolatile(0, 1), () -> f.addAndGet(0, 1),
+                        () -> f.compareAndSet(0, 0, 1), () -> f.fill(1), () -> f.copyFrom(new float[1], 0, 0, 1));
+            } else if (a instanceof LongArray l) {
+                writes = List.of(() -> l.set(0, 1), () -> l.setVolatile(0, 1), () -> l.addAndGet(0, 1),
+                        () -> l.compareAndSet(0, 0, 1), () -> l.fill(1), () -> l.copyFrom(new long[1], 0, 0, 1));
+            } else if (a instanceof IntArray i) {
+                writes = List.of(() -> i.set(0, 1), () -> i.setVolatile(0, 1), () -> i.addAndGet(0, 1),
+                        () -> i.compareAndSet(0, 0, 1), () -> i.fill(1), () -> i.copyFrom(new int[1], 0, 0, 1));
+            } else {
+                ByteArray bytes = (ByteArray) a;
+                writes = List.of(() -> bytes.set(0, (byte) 1), () -> bytes.setVolatile(0, (byte) 1),
+                        () -> bytes.fill((byte) 1), () -> bytes.copyFrom(new byte[1], 0, 0, 1));
+            }
+            for (Runnable write : writes) {
+                ReadOnlyArrayException e = assertThrows(ReadOnlyArrayException.class, write::run);
+                assertTrue(e.getMessage().contains("READ_WRITE"), e.getMessage());
+            }
+            assertEquals(4, a.size());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 

@@ -100,9 +100,16 @@ class ArrayBytesTest {
         UncheckedIOException ended = assertThrows(UncheckedIOException.class,
                 () -> ArrayBytes.read(DType.INT64, new long[] {3}, new ByteArrayInputStream(tooShort)));
         assertInstanceOf(EOFException.class, ended.getCause());
-        IllegalArgumentException intMatrix = assertThrows(IllegalArgumentException.class,
-                () -> ArrayBytes.read(DType.INT32, new long[] {2, 2}, new ByteArrayInputStream(new byte[16])));
-        assertTrue(intMatrix.getMessage().contains("2-D int32"), intMatrix.getMessage());
+        IllegalArgumentException byteMatrix = assertThrows(IllegalArgumentException.class,
+                () -> ArrayBytes.read(DType.INT8, new long[] {2, 2}, new ByteArrayInputStream(new byte[4])));
+        assertTrue(byteMatrix.getMessage().contains("2-D int8"), byteMatrix.getMessage());
+        IntMatrix ints = (IntMatrix) roundTrip(IntMatrix.of(new int[][] {{1, -2}, {Integer.MAX_VALUE, 4}}));
+        assertEquals(Integer.MAX_VALUE, ints.get(1, 0));
+        assertEquals(-2, ints.get(0, 1));
+        LongMatrix longs = (LongMatrix) roundTrip(LongMatrix.of(new long[][] {{Long.MIN_VALUE}, {5}}));
+        assertArrayEquals(new long[] {2, 1}, longs.shape());
+        assertEquals(Long.MIN_VALUE, longs.get(0, 0));
+        assertEquals(5, longs.row(1).get(0));
         assertThrows(IllegalArgumentException.class,
                 () -> ArrayBytes.read(DType.INT8, new long[] {1L << 32}, new ByteArrayInputStream(new byte[0])));
     }

@@ -17,9 +17,15 @@ enum ArrayKind {
         SharedArray create(DType dtype, long... shape) {
             int length = (int) Shapes.elementCount(shape);
             if (shape.length == 2) {
-                return dtype == DType.FLOAT64
-                        ? DoubleMatrix.of(new double[(int) shape[0]][(int) shape[1]])
-                        : FloatMatrix.of(new float[(int) shape[0]][(int) shape[1]]);
+                int rows = (int) shape[0];
+                int cols = (int) shape[1];
+                return switch (dtype) {
+                    case FLOAT64 -> DoubleMatrix.of(new double[rows][cols]);
+                    case FLOAT32 -> FloatMatrix.of(new float[rows][cols]);
+                    case INT64 -> LongMatrix.of(new long[rows][cols]);
+                    case INT32 -> IntMatrix.of(new int[rows][cols]);
+                    case INT8 -> throw new IllegalArgumentException("there is no byte matrix");
+                };
             }
             return switch (dtype) {
                 case FLOAT64 -> DoubleArray.of(new double[length]);
@@ -34,7 +40,13 @@ enum ArrayKind {
         @Override
         SharedArray create(DType dtype, long... shape) {
             if (shape.length == 2) {
-                return dtype == DType.FLOAT64 ? Memmap.doubleMatrix(shape[0], shape[1]) : Memmap.floatMatrix(shape[0], shape[1]);
+                return switch (dtype) {
+                    case FLOAT64 -> Memmap.doubleMatrix(shape[0], shape[1]);
+                    case FLOAT32 -> Memmap.floatMatrix(shape[0], shape[1]);
+                    case INT64 -> Memmap.longMatrix(shape[0], shape[1]);
+                    case INT32 -> Memmap.intMatrix(shape[0], shape[1]);
+                    case INT8 -> throw new IllegalArgumentException("there is no byte matrix");
+                };
             }
             return switch (dtype) {
                 case FLOAT64 -> Memmap.doubles(shape[0]);

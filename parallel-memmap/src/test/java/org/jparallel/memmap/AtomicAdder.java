@@ -49,6 +49,8 @@ public final class AtomicAdder {
             longs.addAndGet(index, 1);
         } else if (array instanceof DoubleArray doubles) {
             doubles.addAndGet(index, 1.0);
+        } else if (array instanceof FloatArray floats) {
+            floats.addAndGet(index, 1f);
         } else {
             ((IntArray) array).addAndGet(index, 1);
         }
@@ -59,6 +61,8 @@ public final class AtomicAdder {
             return longs.getVolatile(index);
         } else if (array instanceof DoubleArray doubles) {
             return doubles.getVolatile(index);
+        } else if (array instanceof FloatArray floats) {
+            return floats.getVolatile(index);
         }
         return ((IntArray) array).getVolatile(index);
     }

@@ -97,7 +97,9 @@ class CreateTest {
              IntArray i4 = Memmap.createInts(dir.resolve("i4.npy"), 100);
              ByteArray i1 = Memmap.createBytes(dir.resolve("i1.npy"), 100);
              DoubleMatrix f8Matrix = Memmap.createDoubleMatrix(dir.resolve("f8_2d.npy"), 10, 10);
-             FloatMatrix f4Matrix = Memmap.createFloatMatrix(dir.resolve("f4_2d.npy"), 10, 10)) {
+             FloatMatrix f4Matrix = Memmap.createFloatMatrix(dir.resolve("f4_2d.npy"), 10, 10);
+             LongMatrix i8Matrix = Memmap.createLongMatrix(dir.resolve("i8_2d.npy"), 10, 10);
+             IntMatrix i4Matrix = Memmap.createIntMatrix(dir.resolve("i4_2d.npy"), 10, 10)) {
             for (int i = 0; i < 100; i++) {
                 f8.set(i, i % 13 - 6);
                 f4.set(i, i % 13 - 6);
@@ -106,7 +108,16 @@ class CreateTest {
                 i1.set(i, (byte) (i % 13 - 6));
                 f8Matrix.set(i / 10, i % 10, i % 13 - 6);
                 f4Matrix.set(i / 10, i % 10, i % 13 - 6);
+                i8Matrix.set(i / 10, i % 10, i % 13 - 6);
+                i4Matrix.set(i / 10, i % 10, i % 13 - 6);
             }
+        }
+        assertEquals(-6, Memmap.loadLongMatrix(dir.resolve("i8_2d.npy"), MmapMode.READ_ONLY).row(1).sum(),
+                "the file stays after close and maps again");
+        assertInstanceOf(IntMatrix.class, Memmap.load(dir.resolve("i4_2d.npy"), MmapMode.READ_ONLY));
+        LongMatrix generic2d = assertInstanceOf(LongMatrix.class, Memmap.create(dir.resolve("generic_2d.npy"), DType.INT64, 2, 3));
+        for (int i = 0; i < 6; i++) {
+            generic2d.set(i / 3, i % 3, i % 13 - 6);
         }
         SharedArray generic = Memmap.create(dir.resolve("generic.npy"), DType.INT32, 0);
         assertInstanceOf(IntArray.class, generic);
@@ -125,9 +136,12 @@ class CreateTest {
                 "f8.npy <f8 (100,) memmap True",
                 "f8_2d.npy <f8 (10, 10) memmap True",
                 "generic.npy <i4 (0,) memmap True",
+                "generic_2d.npy <i8 (2, 3) memmap True",
                 "i1.npy |i1 (100,) memmap True",
                 "i4.npy <i4 (100,) memmap True",
-                "i8.npy <i8 (100,) memmap True"), output.lines().toList());
+                "i4_2d.npy <i4 (10, 10) memmap True",
+                "i8.npy <i8 (100,) memmap True",
+                "i8_2d.npy <i8 (10, 10) memmap True"), output.lines().toList());
     }
 
     @Test
@@ -165,7 +179,8 @@ class CreateTest {
         assertMessage(() -> Memmap.createDoubles(file, -5), "negative dimension");
         assertMessage(() -> Memmap.create(file, DType.FLOAT64, 2, 2, 2), "3-D float64 array of shape (2, 2, 2)",
                 "supported: 1-D arrays");
-        assertMessage(() -> Memmap.create(file, DType.INT32, 2, 2), "2-D int32");
+        assertMessage(() -> Memmap.create(file, DType.INT8, 2, 2), "2-D int8",
+                "2-D float64, float32, int64 or int32 matrices");
         assertMessage(() -> Memmap.create(file, DType.FLOAT64), "shape ()");
         assertMessage(() -> Memmap.createDoubleMatrix(file, Long.MAX_VALUE, 2), "needs more than");
 

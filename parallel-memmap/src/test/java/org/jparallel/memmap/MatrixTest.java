@@ -87,6 +87,71 @@ class MatrixTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ArrayKind.class)
+    void longMatrix(ArrayKind kind) {
+        try (LongMatrix m = (LongMatrix) kind.create(DType.INT64, 3, 4)) {
+            assertEquals(DType.INT64, m.dtype());
+            assertArrayEquals(new long[] {3, 4}, m.shape());
+            assertEquals(96, m.byteSize());
+            assertEquals(kind != ArrayKind.HEAP, m.isMapped());
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 4; c++) {
+                    m.set(r, c, 10L * r + c);
+                }
+            }
+            m.set(2, 3, Long.MAX_VALUE);
+            assertEquals(Long.MAX_VALUE, m.get(2, 3));
+            LongArray row = m.row(1);
+            assertArrayEquals(new long[] {10, 11, 12, 13}, row.toArray());
+            row.set(2, -1);
+            assertEquals(-1, m.get(1, 2), "a write through a row view shows in the matrix");
+            assertEquals(21, row.addAndGet(3, 8), "a row offers the full LongArray operation set");
+            assertEquals(21, m.get(1, 3));
+            assertTrue(m.row(0).compareAndSet(0, 0, 5));
+            assertEquals(5, m.get(0, 0));
+
+            LongMatrix lower = m.rowSlice(1, 3);
+            assertEquals(2, lower.rows());
+            assertEquals(20, lower.get(1, 0));
+            lower.set(0, 0, 100);
+            assertEquals(100, m.get(1, 0));
+            assertEquals(100 + 11 - 1 + 21 + 20 + 21 + 22 + Long.MAX_VALUE, lower.sum(), "wraps on overflow, like +");
+            m.set(2, 3, 23);
+            assertEquals(5 + 1 + 2 + 3 + 100 + 11 - 1 + 21 + 20 + 21 + 22 + 23, m.sum());
+
+            assertOutOfBounds("3", () -> m.get(3, 0));
+            assertOutOfBounds("4", () -> m.set(0, 4, 1));
+            assertOutOfBounds("2", () -> lower.row(2));
+            assertOutOfBounds("4", () -> m.rowSlice(2, 4));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ArrayKind.class)
+    void intMatrix(ArrayKind kind) {
+        try (IntMatrix m = (IntMatrix) kind.create(DType.INT32, 2, 3)) {
+            assertEquals(DType.INT32, m.dtype());
+            assertEquals(24, m.byteSize());
+            m.set(0, 0, Integer.MAX_VALUE);
+            m.set(0, 1, Integer.MAX_VALUE);
+            m.set(1, 2, 7);
+            assertEquals(2L * Integer.MAX_VALUE + 7, m.sum(), "sums in long, without int overflow");
+            IntArray row = m.row(1);
+            assertEquals(7, row.get(2));
+            row.set(0, -3);
+            assertEquals(-3, m.get(1, 0));
+            assertEquals(8, row.addAndGet(2, 1));
+            row.setVolatile(1, 4);
+            assertEquals(4, m.get(1, 1));
+            assertEquals(9, m.rowSlice(1, 2).sum());
+            assertEquals(9, m.rowSlice(1, 2).row(0).sum());
+            assertEquals(0, m.rowSlice(1, 1).sum());
+            assertOutOfBounds("3", () -> m.get(0, 3));
+            assertOutOfBounds("2", () -> m.row(2));
+        }
+    }
+
     @Test
     void heapMatricesWrapTheirRowsWithoutCopying() {
         double[][] rows = {{1, 2}, {3, 4}};
@@ -103,6 +168,17 @@ class MatrixTest {
         floatRows[1][0] = 5f;
         assertEquals(6.0, f.sum());
         assertEquals(0, DoubleMatrix.of(new double[0][]).size());
+
+        long[][] longRows = {{1, 2}, {3, 4}};
+        LongMatrix l = LongMatrix.of(longRows);
+        longRows[1][1] = 40;
+        assertEquals(40, l.get(1, 1));
+        l.row(0).set(1, 20);
+        assertEquals(20, longRows[0][1]);
+        int[][] intRows = {{1}, {2}};
+        IntMatrix i = IntMatrix.of(intRows);
+        intRows[0][0] = 10;
+        assertEquals(12, i.sum());
     }
 
     @Test
@@ -111,6 +187,10 @@ class MatrixTest {
                 () -> DoubleMatrix.of(new double[][] {{1, 2}, {3, 4}, {5}}));
         assertTrue(e.getMessage().contains("row 2 has 1 elements but row 0 has 2"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FloatMatrix.of(new float[][] {{1}, {}}));
+        IllegalArgumentException longs = assertThrows(IllegalArgumentException.class,
+                () -> LongMatrix.of(new long[][] {{1}, {2, 3}}));
+        assertTrue(longs.getMessage().contains("row 1 has 2 elements but row 0 has 1"), longs.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> IntMatrix.of(new int[][] {{}, {1}}));
     }
 
     @Test

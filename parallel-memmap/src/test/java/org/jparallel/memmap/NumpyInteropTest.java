@@ -37,7 +37,8 @@ class NumpyInteropTest {
     @Test
     void numpyMapsWhatWeDump() {
         int n = 1000;
-        try (DoubleArray mappedDoubles = Memmap.doubles(n); DoubleMatrix mappedMatrix = Memmap.doubleMatrix(3, 4)) {
+        try (DoubleArray mappedDoubles = Memmap.doubles(n); DoubleMatrix mappedMatrix = Memmap.doubleMatrix(3, 4);
+             LongMatrix mappedLongs = Memmap.longMatrix(3, 4); IntMatrix mappedInts = Memmap.intMatrix(3, 4)) {
             double[] doubles = new double[n];
             float[] floats = new float[n];
             long[] longs = new long[n];
@@ -53,10 +54,16 @@ class NumpyInteropTest {
             }
             double[][] doubleRows = new double[3][4];
             float[][] floatRows = new float[3][4];
+            long[][] longRows = new long[3][4];
+            int[][] intRows = new int[3][4];
             for (int i = 0; i < 12; i++) {
                 doubleRows[i / 4][i % 4] = pattern(i);
                 floatRows[i / 4][i % 4] = (float) pattern(i);
+                longRows[i / 4][i % 4] = (long) pattern(i);
+                intRows[i / 4][i % 4] = (int) pattern(i);
                 mappedMatrix.set(i / 4, i % 4, pattern(i));
+                mappedLongs.set(i / 4, i % 4, (long) pattern(i));
+                mappedInts.set(i / 4, i % 4, (int) pattern(i));
             }
             Memmap.dump(DoubleArray.of(doubles), dir.resolve("f8.npy"));
             Memmap.dump(FloatArray.of(floats), dir.resolve("f4.npy"));
@@ -67,6 +74,10 @@ class NumpyInteropTest {
             Memmap.dump(DoubleMatrix.of(doubleRows), dir.resolve("f8_2d.npy"));
             Memmap.dump(FloatMatrix.of(floatRows), dir.resolve("f4_2d.npy"));
             Memmap.dump(mappedMatrix, dir.resolve("mapped_f8_2d.npy"));
+            Memmap.dump(LongMatrix.of(longRows), dir.resolve("i8_2d.npy"));
+            Memmap.dump(IntMatrix.of(intRows), dir.resolve("i4_2d.npy"));
+            Memmap.dump(mappedLongs, dir.resolve("mapped_i8_2d.npy"));
+            Memmap.dump(mappedInts, dir.resolve("mapped_i4_2d.npy"));
         }
         String output = TestSupport.python("""
                 import sys, os, numpy as np
@@ -82,9 +93,13 @@ class NumpyInteropTest {
                 "f8_2d.npy <f8 (3, 4) memmap True",
                 "i1.npy |i1 (1000,) memmap True",
                 "i4.npy <i4 (1000,) memmap True",
+                "i4_2d.npy <i4 (3, 4) memmap True",
                 "i8.npy <i8 (1000,) memmap True",
+                "i8_2d.npy <i8 (3, 4) memmap True",
                 "mapped_f8.npy <f8 (1000,) memmap True",
-                "mapped_f8_2d.npy <f8 (3, 4) memmap True"), output.lines().toList());
+                "mapped_f8_2d.npy <f8 (3, 4) memmap True",
+                "mapped_i4_2d.npy <i4 (3, 4) memmap True",
+                "mapped_i8_2d.npy <i8 (3, 4) memmap True"), output.lines().toList());
     }
 
     @Test
@@ -98,6 +113,8 @@ class NumpyInteropTest {
                     save(t, '<' + t, (1000,))
                 save('f8_2d', '<f8', (1000, 7))
                 save('f4_2d', '<f4', (3, 4))
+                save('i8_2d', '<i8', (1000, 7))
+                save('i4_2d', '<i4', (3, 4))
                 save('empty', '<f8', (0,))
                 np.save(os.path.join(sys.argv[1], 'u1'), (np.arange(300) % 256).astype(np.uint8))
                 with open(os.path.join(sys.argv[1], 'v2.npy'), 'wb') as f:
@@ -123,6 +140,22 @@ class NumpyInteropTest {
         FloatMatrix f4Matrix = assertInstanceOf(FloatMatrix.class, Memmap.load(dir.resolve("f4_2d.npy"), MmapMode.READ_ONLY));
         assertEquals(pattern(11), f4Matrix.get(2, 3));
         assertEquals(0, Memmap.loadDoubles(dir.resolve("empty.npy"), MmapMode.READ_ONLY).length());
+        LongMatrix i8Matrix = Memmap.loadLongMatrix(dir.resolve("i8_2d.npy"), MmapMode.READ_WRITE);
+        assertArrayEquals(new long[] {1000, 7}, i8Matrix.shape());
+        assertEquals((long) pattern(999 * 7 + 6), i8Matrix.get(999, 6));
+        assertEquals((long) pattern(7 * 500 + 3), i8Matrix.row(500).get(3));
+        i8Matrix.row(2).addAndGet(1, 100);   // seen by NumPy below: the file itself is mapped
+        IntMatrix i4Matrix = assertInstanceOf(IntMatrix.class, Memmap.load(dir.resolve("i4_2d.npy"), MmapMode.READ_ONLY));
+        assertEquals((int) pattern(11), i4Matrix.get(2, 3));
+        long i4Total = 0;
+        for (int i = 0; i < 12; i++) {
+            i4Total += (long) pattern(i);
+        }
+        assertEquals(i4Total, i4Matrix.sum());
+        assertEquals(String.valueOf((long) pattern(2 * 7 + 1) + 100), TestSupport.python("""
+                import sys, numpy as np
+                print(np.load(sys.argv[1], mmap_mode='r')[2, 1])
+                """, dir.resolve("i8_2d.npy").toString()));
 
         ByteArray u1 = Memmap.loadBytes(dir.resolve("u1.npy"), MmapMode.READ_ONLY);
         assertEquals(DType.INT8, u1.dtype());
@@ -142,7 +175,7 @@ class NumpyInteropTest {
                 np.save(os.path.join(d, 'bool'), np.zeros(3, dtype=bool))
                 np.save(os.path.join(d, 'structured'), np.zeros(3, dtype=[('a', '<i4'), ('b', '<f8')]))
                 np.save(os.path.join(d, 'cube'), np.zeros((2, 2, 2)))
-                np.save(os.path.join(d, 'int_matrix'), np.zeros((2, 2), dtype='<i4'))
+                np.save(os.path.join(d, 'byte_matrix'), np.zeros((2, 2), dtype='|i1'))
                 np.save(os.path.join(d, 'scalar'), np.float64(1))
                 """, dir.toString());
         Path fortran = dir.resolve("fortran.npy");
@@ -159,7 +192,10 @@ class NumpyInteropTest {
         assertMessage(() -> Memmap.load(dir.resolve("structured.npy"), MmapMode.READ_ONLY), "structured");
         assertMessage(() -> Memmap.load(dir.resolve("cube.npy"), MmapMode.READ_ONLY), "3-D float64 array of shape (2, 2, 2)",
                 "supported: 1-D arrays");
-        assertMessage(() -> Memmap.load(dir.resolve("int_matrix.npy"), MmapMode.READ_ONLY), "2-D int32");
+        assertMessage(() -> Memmap.load(dir.resolve("byte_matrix.npy"), MmapMode.READ_ONLY), "2-D int8",
+                "2-D float64, float32, int64 or int32 matrices");
+        assertMessage(() -> Memmap.loadIntMatrix(dir.resolve("cube.npy"), MmapMode.READ_ONLY),
+                "Memmap.loadIntMatrix expects a 2-D int32 ('<i4') array", "3-D float64");
         assertMessage(() -> Memmap.loadDoubles(dir.resolve("scalar.npy"), MmapMode.READ_ONLY), "shape ()");
     }
 }

@@ -3,6 +3,8 @@ package org.jparallel.runtime;
 import org.jparallel.Parallel;
 import org.jparallel.memmap.DoubleArray;
 import org.jparallel.memmap.DoubleMatrix;
+import org.jparallel.memmap.IntMatrix;
+import org.jparallel.memmap.LongMatrix;
 import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
 import org.jparallel.memmap.MmapMode;
@@ -408,5 +410,54 @@ class SharedMemoryTest {
         back.set(0, 5);   // writable, like the heap array it was
         assertEquals(5, back.get(0));
         back.close();
+
+    /** The integer matrices travel as the others do: dumped, mapped, inline, and back as results. */
+    @Test
+    void longAndIntMatricesTravelBetweenProcessesLikeTheOtherMatrices() {
+        long[][] rows = new long[64][4096];   // 2 MiB > 1 MiB: dumped once, mapped in the workers
+        for (int r = 0; r < 64; r++) {
+            for (int c = 0; c < 4096; c++) {
+                rows[r][c] = (long) r << 40 | c;
+            }
+        }
+        LongMatrix dumped = LongMatrix.of(rows);
+        IntMatrix small = IntMatrix.of(new int[][] {{1, 2, 3}, {4, 5, Integer.MAX_VALUE}});   // inline, as bytes
+        try (IntMatrix counts = Memmap.intMatrix(8, 16)) {   // already mapped: travels as its file
+            Parallel p = Parallel.of(2).batchSize(1);
+            List<String> seen = p.map(delayed((Integer r) -> {
+                counts.row(r % 8).addAndGet(r % 16, 1);   // atomic in the shared file, from both workers
+                return Memmap.isShared(dumped) + " " + whereItLives(dumped) + " " + dumped.dtype() + " "
+                        + dumped.row(r).sum() + " " + Memmap.isShared(small) + " " + small.sum() + " "
+                        + whereItLives(counts);
+            }), IntStream.range(0, 64).boxed().collect(Collectors.toList()));
+            for (int r = 0; r < 64; r++) {
+                String[] parts = seen.get(r).split(" ");
+                assertEquals("true", parts[0], "mapped in the worker");
+                assertTrue(parts[1].startsWith("/dev/shm/jparallel-" + ME + "-"), parts[1]);
+                assertEquals("INT64", parts[2]);
+                assertEquals(dumped.row(r).sum(), Long.parseLong(parts[3]), "row " + r);
+                assertEquals("false", parts[4], "a small matrix travels inline, to the worker's heap");
+                assertEquals(15L + Integer.MAX_VALUE, Long.parseLong(parts[5]));
+                assertEquals(whereItLives(counts), parts[6], "a mapped matrix travels as its own file");
+            }
+            assertEquals(1, seen.stream().map(s -> s.split(" ")[1]).distinct().count(), "one dump for the call");
+            assertEquals(64, counts.sum(), "every worker's atomic add is seen here");
+            for (int r = 0; r < 16; r++) {
+                assertEquals(4, counts.get(r % 8, r % 16), "tasks r, r+16, r+32 and r+48 add to one cell");
+            }
+
+            // A task's result: a view of the dumped argument comes back as a LongMatrix that outlives the call.
+            List<SharedArray> back = p.map(delayed((Integer i) -> i == 0 ? (SharedArray) dumped.rowSlice(60, 64)
+                    : (SharedArray) counts.rowSlice(2, 4)), List.of(0, 1));
+            LongMatrix tail = (LongMatrix) back.get(0);
+            IntMatrix middle = (IntMatrix) back.get(1);
+            assertEquals(4, tail.rows());
+            assertEquals(63L << 40 | 4095, tail.get(3, 4095));
+            assertEquals(dumped.rowSlice(60, 64).sum(), tail.sum());
+            assertEquals(counts.rowSlice(2, 4).sum(), middle.sum());
+            middle.set(0, 0, 100);
+            assertEquals(100, counts.get(2, 0), "the returned view maps the caller's own file");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> callFolders().isEmpty());
     }
 }
