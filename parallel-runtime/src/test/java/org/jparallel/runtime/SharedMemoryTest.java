@@ -410,6 +410,7 @@ class SharedMemoryTest {
         back.set(0, 5);   // writable, like the heap array it was
         assertEquals(5, back.get(0));
         back.close();
+    }
 
     /** The integer matrices travel as the others do: dumped, mapped, inline, and back as results. */
     @Test
