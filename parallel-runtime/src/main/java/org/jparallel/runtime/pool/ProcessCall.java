@@ -5,7 +5,6 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.runtime.serial.DumpContext;
-import org.jparallel.runtime.serial.ResultFiles;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.BatchFrame;
@@ -63,8 +62,7 @@ final class ProcessCall implements CallExecutor {
         pool.prestart(spec.nJobs(), spec.userLoader());   // JVMs start while the function is serialized
         this.dumps = new DumpContext(spec.maxBytes(), spec.tempFolder(), spec.mmapMode());
         try {
-            this.function = BatchFrame.functionBlock(spec.maxBytes(),
-                    spec.tempFolder() == null ? null : spec.tempFolder().toString(), serialize(spec.function(), "the function"));
+            this.function = serialize(spec.function(), "the function");
         } catch (RuntimeException e) {
             dumps.close();
             throw e;
@@ -253,8 +251,6 @@ final class ProcessCall implements CallExecutor {
         kryo.setClassLoader(spec.userLoader());
         kryo.getContext().put(SharedArraySerializer.ADOPT_FOREIGN, Boolean.TRUE);
         kryo.getContext().put(DumpContext.KEY, dumps);   // a result that is one of our dumps is adopted too
-        ResultFiles files = new ResultFiles();
-        kryo.getContext().put(ResultFiles.KEY, files);
         try {
             @SuppressWarnings("unchecked")
             List<Object> results = (List<Object>) kryo.readClassAndObject(in);
@@ -266,9 +262,7 @@ final class ProcessCall implements CallExecutor {
         } finally {
             kryo.getContext().remove(SharedArraySerializer.ADOPT_FOREIGN);
             kryo.getContext().remove(DumpContext.KEY);
-            kryo.getContext().remove(ResultFiles.KEY);
             kryo.reset();
-            files.deleteRead();
         }
     }
 

@@ -18,10 +18,6 @@ import java.util.Map;
  * and arguments are dumped here once (deduplicated by identity, so an array captured by the
  * function and passed in every batch is written once), and the call's end deletes them.
  * Thread-safe: batches of one call may be serialized by different threads.
- *
- * <p>A worker has one {@link #forResults} per call for the results over {@code maxBytes}, which
- * return through its files as arguments come: those are written once each, never deduplicated
- * (the caller deletes each file as soon as it has read it, so a second result must not name it).
  */
 public final class DumpContext {
     /** Where a DumpContext sits in {@link com.esotericsoftware.kryo.kryo5.Kryo#getContext()}. */
@@ -30,7 +26,6 @@ public final class DumpContext {
     private final long maxBytes;
     private final Path configuredFolder;
     private final MmapMode inputMode;
-    private final boolean dedupe;
     /** Where arrays go instead of the call's folder, or null. */
     private final Dumper dumper;
     private final Map<Object, Handle> dumped = new IdentityHashMap<>();
@@ -39,7 +34,7 @@ public final class DumpContext {
     private boolean closed;
 
     public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
-        this(maxBytes, configuredFolder, inputMode, true, null);
+        this(maxBytes, configuredFolder, inputMode, null);
     }
 
     /**
@@ -48,23 +43,14 @@ public final class DumpContext {
      * {@link #close()} deletes nothing of theirs. The Spark backend ships them to its executors.
      */
     public DumpContext(long maxBytes, MmapMode inputMode, Dumper dumper) {
-        this(maxBytes, null, inputMode, true, java.util.Objects.requireNonNull(dumper, "dumper"));
+        this(maxBytes, null, inputMode, java.util.Objects.requireNonNull(dumper, "dumper"));
     }
 
-    private DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode, boolean dedupe, Dumper dumper) {
+    private DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode, Dumper dumper) {
         this.maxBytes = maxBytes;
         this.configuredFolder = configuredFolder;
         this.inputMode = inputMode;
-        this.dedupe = dedupe;
         this.dumper = dumper;
-    }
-
-    /**
-     * A worker's files for the results of one call: a shared heap array comes back as a writable
-     * mapping that the caller adopts, a Java array is read back into the caller's heap.
-     */
-    public static DumpContext forResults(long maxBytes, Path configuredFolder) {
-        return new DumpContext(maxBytes, configuredFolder, MmapMode.READ_WRITE, false, null);
     }
 
     /** Writes a heap array over {@code maxBytes} somewhere its readers can map it. */
@@ -87,20 +73,18 @@ public final class DumpContext {
         if (closed) {
             throw new IllegalStateException("the call has ended; its arrays can no longer be sent");
         }
-        Handle handle = dedupe ? dumped.get(identity) : null;
+        Handle handle = dumped.get(identity);
         if (handle == null && dumper != null) {
             handle = dumper.dump(array, mode);
             dumped.put(identity, handle);
         } else if (handle == null) {
             Path base = TempFolders.chooseBase(configuredFolder, array.byteSize());
-            Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, dedupe ? "call" : "results"));
-            Path file = folder.resolve("a" + files.size() + ".npy");
+            Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, "call"));
+            Path file = folder.resolve("a" + dumped.size() + ".npy");
             Handle written = Memmap.dump(array, file);
             handle = new Handle(written.file(), written.dataOffset(), written.dtype(), written.shape(), mode);
             files.add(file);
-            if (dedupe) {
-                dumped.put(identity, handle);
-            }
+            dumped.put(identity, handle);
         }
         return handle;
     }

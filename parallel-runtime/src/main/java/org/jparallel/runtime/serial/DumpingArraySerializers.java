@@ -9,7 +9,6 @@ import org.jparallel.memmap.ByteArray;
 import org.jparallel.memmap.DType;
 import org.jparallel.memmap.DoubleArray;
 import org.jparallel.memmap.FloatArray;
-import org.jparallel.memmap.Handle;
 import org.jparallel.memmap.IntArray;
 import org.jparallel.memmap.LongArray;
 import org.jparallel.memmap.Memmap;
@@ -22,8 +21,7 @@ import java.util.function.ToIntFunction;
 /**
  * Plain Java primitive arrays over the call's {@code maxBytes} travel through the temp folder
  * instead of the channel: dumped once per call, read back in each worker; smaller ones travel
- * through the channel as raw bytes. Results too: a worker writes a large one to its own folder
- * and the caller reads it back into its heap ({@link ResultFiles}). Unlike the shared
+ * through the channel as raw bytes. Unlike the shared
  * types, a Java array cannot live in a mapping, so each worker gets its own copy: pass a
  * {@link DoubleArray} (or another shared type) to share one copy among all workers.
  */
@@ -64,9 +62,7 @@ final class DumpingArraySerializers {
             @Override
             public A read(Kryo k, Input in, Class<? extends A> t) {
                 if (in.readBoolean()) {
-                    Handle handle = SharedArraySerializer.readHandle(in);
-                    ResultFiles results = (ResultFiles) k.getContext().get(ResultFiles.KEY);
-                    return results != null ? results.read(handle, type) : copy.apply(Memmap.open(handle));
+                    return copy.apply(Memmap.open(SharedArraySerializer.readHandle(in)));
                 }
                 return copy.apply(ArrayBytes.read(dtype, new long[] {in.readVarInt(true)}, in));
             }

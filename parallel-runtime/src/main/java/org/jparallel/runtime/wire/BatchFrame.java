@@ -1,7 +1,6 @@
 package org.jparallel.runtime.wire;
 
 import com.esotericsoftware.kryo.kryo5.io.Input;
-import com.esotericsoftware.kryo.kryo5.io.Output;
 
 /**
  * {@link Frame#BATCH}, parent to worker: tasks to run.
@@ -14,17 +13,8 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
  * </pre>
  *
  * {@code n} is the function's length, 0 when the worker holds this call's function from its last
- * batch; the arguments are the batch's {@code List} (Kryo, class and object). The function block
- * carries what the worker needs to know of the call besides the function:
- *
- * <pre>
- * +------------------+-------------------+----------------------------------+
- * | maxBytes varlong | temp folder string| the call's Fn (Kryo, class+object)|
- * +------------------+-------------------+----------------------------------+
- * </pre>
- *
- * (Kryo's variable-length long and string, the folder null when not configured): results over
- * {@code maxBytes} go back through files in that folder. The parent sends the header, the function and the
+ * batch; the function is the call's {@code Fn} (Kryo, class and object); the arguments are the
+ * batch's {@code List} (Kryo, class and object). The parent sends the header, the function and the
  * arguments as three parts of one frame, without joining them.
  */
 public final class BatchFrame {
@@ -58,25 +48,9 @@ public final class BatchFrame {
         return Fields.getInt(payload, FUNCTION_LENGTH);
     }
 
-    /** The function block of a call whose function serialized to {@code fn}. */
-    public static byte[] functionBlock(long maxBytes, String tempFolder, byte[] fn) {
-        Output out = new Output(fn.length + 64, -1);
-        out.writeVarLong(maxBytes, true);
-        out.writeString(tempFolder);
-        out.writeBytes(fn);
-        return out.toBytes();
-    }
-
-    /** The function block as the worker reads it: the call's settings, and the function, in place. */
-    public record FunctionBlock(long maxBytes, String tempFolder, Input function) {
-    }
-
-    /** The function block, read in place. */
-    public static FunctionBlock function(byte[] payload) {
-        Input in = new Input(payload, FUNCTION, functionLength(payload));
-        long maxBytes = in.readVarLong(true);
-        String folder = in.readString();
-        return new FunctionBlock(maxBytes, folder, in);
+    /** The function, read in place. */
+    public static Input function(byte[] payload) {
+        return new Input(payload, FUNCTION, functionLength(payload));
     }
 
     /** The arguments, read in place. */

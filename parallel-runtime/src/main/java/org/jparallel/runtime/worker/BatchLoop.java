@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.Fn;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Memmap;
-import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.BatchFrame;
@@ -57,15 +56,6 @@ final class BatchLoop {
      * must not be collected (and its file deleted) before the parent has mapped it.
      */
     private final Map<Long, List<Object>> resultsOfCall = new ConcurrentHashMap<>();
-    /** The current call's maxBytes and temp folder, from its function block: large results go through files. */
-    private long resultMaxBytes = Long.MAX_VALUE;
-    private Path resultFolder;
-    /**
-     * Each call's result files; this thread only. They go when this thread reaches the call's
-     * FORGET, which the reader queues behind the call's batches, so no batch of the call can write
-     * one after them.
-     */
-    private final Map<Long, DumpContext> resultDumps = new java.util.HashMap<>();
 
     /** What a broken channel means: the parent is gone ({@link Lifeline#parentGone}). */
     private final Runnable parentGone;
@@ -95,7 +85,7 @@ final class BatchLoop {
      * a batch that has started already runs to its end as usual.
      */
     void revoke(byte[] payload) throws IOException {
-        boolean removed = batches.removeIf(batch -> batch.type() == Frame.BATCH && RevokeFrame.names(payload, batch.payload()));
+        boolean removed = batches.removeIf(batch -> RevokeFrame.names(payload, batch.payload()));
         if (removed) {
             channel.write(Frame.REVOKED, payload, payload.length);
         }
@@ -120,21 +110,12 @@ final class BatchLoop {
             // do. Collect now, so that each call's dumps leave memory when the call ends.
             System.gc();
         }
-        batches.add(new Frame(Frame.FORGET, payload));   // this thread then removes the call's result files
     }
 
     /** The worker's main thread, from here on: runs batches one after the other and sends their outcomes. */
     void run() throws InterruptedException {
         while (true) {
-            Frame next = batches.take();
-            byte[] frame = next.payload();
-            if (next.type() == Frame.FORGET) {
-                DumpContext results = resultDumps.remove(ForgetFrame.callId(frame));
-                if (results != null) {
-                    results.close();   // with the files the caller did not read (a cancelled call's)
-                }
-                continue;
-            }
+            byte[] frame = batches.take().payload();
             long callId = BatchFrame.callId(frame);
             long firstIndex = BatchFrame.firstIndex(frame);
             try {
@@ -161,10 +142,7 @@ final class BatchLoop {
                 function = null;
                 functionOfCall = -1;
                 useLoaderFor(callId);
-                BatchFrame.FunctionBlock block = BatchFrame.function(frame);
-                resultMaxBytes = block.maxBytes();
-                resultFolder = block.tempFolder() == null ? null : Path.of(block.tempFolder());
-                function = (Fn<Object, Object>) kryo.readClassAndObject(block.function());
+                function = (Fn<Object, Object>) kryo.readClassAndObject(BatchFrame.function(frame));
                 functionOfCall = callId;
             } else if (functionOfCall != callId) {
                 throw new IllegalStateException("no function for call " + callId + " (protocol error)");
@@ -209,50 +187,26 @@ final class BatchLoop {
         }
     }
 
-    /**
-     * Sends a batch's results: arrays over the call's maxBytes through this worker's files (the
-     * caller reads and deletes them), the rest through the channel; through the channel alone if
-     * the files cannot be written (a full temp folder).
-     */
     private void sendResults(long callId, long firstIndex, BatchOutcome outcome) throws IOException {
+        output.reset();
+        flushOutput();
+        ResultFrame.writeHeader(output, callId, firstIndex, outcome.nanos(), stdout.count(), stderr.count());
         List<Object> mappedResults = new ArrayList<>();
-        DumpContext files = resultDumps.computeIfAbsent(callId, id -> DumpContext.forResults(resultMaxBytes, resultFolder));
-        RuntimeException failure = writeResults(callId, firstIndex, outcome, mappedResults, files);
-        if (failure != null) {
-            mappedResults.clear();
-            failure = writeResults(callId, firstIndex, outcome, mappedResults, null);
-        }
-        if (failure != null) {
+        kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
+        try {
+            kryo.writeClassAndObject(output, outcome.results());
+        } catch (RuntimeException e) {
             sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
-                    "a result of tasks from " + firstIndex + " cannot be sent back: " + failure.getMessage(), failure), false);
+                    "a result of tasks from " + firstIndex + " cannot be sent back: " + e.getMessage(), e), false);
             return;
+        } finally {
+            kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
+            kryo.reset();
         }
         if (!mappedResults.isEmpty()) {
             resultsOfCall.computeIfAbsent(callId, k -> new ArrayList<>()).addAll(mappedResults);
         }
         channel.write(Frame.RESULT, output.getBuffer(), output.position());
-    }
-
-    /** Writes the RESULT frame into {@code output}; the failure, if a result does not serialize. */
-    private RuntimeException writeResults(long callId, long firstIndex, BatchOutcome outcome, List<Object> mappedResults,
-                                          DumpContext files) {
-        output.reset();
-        flushOutput();
-        ResultFrame.writeHeader(output, callId, firstIndex, outcome.nanos(), stdout.count(), stderr.count());
-        kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
-        if (files != null) {
-            kryo.getContext().put(DumpContext.KEY, files);
-        }
-        try {
-            kryo.writeClassAndObject(output, outcome.results());
-            return null;
-        } catch (RuntimeException e) {
-            return e;
-        } finally {
-            kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
-            kryo.getContext().remove(DumpContext.KEY);
-            kryo.reset();
-        }
     }
 
     /** What tasks printed goes out before the counts that tell the parent how much to wait for. */

@@ -42,21 +42,14 @@ class FrameCodecsTest {
 
     @Test
     void aBatchWithItsFunctionReadsBackInPlace() {
-        byte[] fn = BatchFrame.functionBlock(1L << 20, "/some/folder", kryoBytes("a function"));
+        byte[] fn = kryoBytes("a function");
         byte[] args = kryoBytes(new ArrayList<>(List.of(1, 2L, "three")));
         byte[] payload = join(BatchFrame.header(7, 1L << 40, fn.length), fn, args);
         assertEquals(BatchFrame.FUNCTION + fn.length + args.length, payload.length);
         assertEquals(7, BatchFrame.callId(payload));
         assertEquals(1L << 40, BatchFrame.firstIndex(payload));
         assertEquals(fn.length, BatchFrame.functionLength(payload));
-        BatchFrame.FunctionBlock block = BatchFrame.function(payload);
-        assertEquals(1L << 20, block.maxBytes());
-        assertEquals("/some/folder", block.tempFolder());
-        assertEquals("a function", kryo.readClassAndObject(block.function()));
-        byte[] noFolder = BatchFrame.functionBlock(Long.MAX_VALUE, null, new byte[0]);
-        BatchFrame.FunctionBlock defaults = BatchFrame.function(join(BatchFrame.header(7, 0, noFolder.length), noFolder));
-        assertEquals(Long.MAX_VALUE, defaults.maxBytes());
-        assertEquals(null, defaults.tempFolder());
+        assertEquals("a function", kryo.readClassAndObject(BatchFrame.function(payload)));
         kryo.reset();
         assertEquals(List.of(1, 2L, "three"), kryo.readClassAndObject(BatchFrame.arguments(payload)));
     }

@@ -106,7 +106,7 @@ class BatchLoopTest {
     }
 
     private Frame batch(long callId, long firstIndex, Fn<Integer, Object> fn, Integer... args) {
-        byte[] function = fn == null ? new byte[0] : BatchFrame.functionBlock(1L << 20, null, bytes(fn));
+        byte[] function = fn == null ? new byte[0] : bytes(fn);
         byte[] arguments = bytes(new ArrayList<>(List.of(args)));
         byte[] header = BatchFrame.header(callId, firstIndex, function.length);
         byte[] payload = new byte[header.length + function.length + arguments.length];
