@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A class-data archive of the classes a worker loads (Kryo, this library, the JDK classes they pull
  * in), made once per machine for each JDK, set of this library's jars and JVM options, and used by
- * every worker started after it exists, by any application. Measured here (a worker's rehearsal,
- * {@code WorkerMain --train}): 0.48 s without, 0.33 s with a dynamic CDS archive on JDK 17, and on
- * JDK 25, 0.48 s, 0.33 s, and 0.25 s with the AOT cache that JDK 25 makes instead (JEP 483: classes
- * loaded and linked ahead of time, and method profiles).
+ * every worker started after it exists, by any application. Measured here, the wall time of a
+ * worker's rehearsal ({@code WorkerMain --train}, medians of 5): on JDK 17, 0.43 s without and
+ * 0.34 s with a dynamic CDS archive; on JDK 25, 0.47 s without, 0.33 s with a dynamic CDS archive
+ * and 0.25 s with the AOT cache that JDK 25 makes instead (JEP 483: classes loaded and linked ahead
+ * of time, and method profiles).
  *
  * <p>The archive is made by a training run of the worker's main class ({@code --train}, which
  * rehearses a first call), started in the background the first time a pool goes idle, so no call
