@@ -74,7 +74,10 @@ final class WorkerLauncher {
     static boolean startsHeapSmall(WorkerOptions options) {
         boolean userSetInitial = options.jvmOptions().stream().anyMatch(o -> o.startsWith("-Xms")
                 || o.startsWith("-XX:InitialHeapSize=") || o.startsWith("-XX:MinHeapSize="));
-        return !userSetInitial && (options.maxHeap() == null || bytes(options.maxHeap()) >= 8L << 20);
+        boolean smallMaximum = (options.maxHeap() != null && bytes(options.maxHeap()) < 8L << 20)
+                || options.jvmOptions().stream().anyMatch(o -> (o.startsWith("-Xmx") && bytes(o.substring(4)) < 8L << 20)
+                        || (o.startsWith("-XX:MaxHeapSize=") && bytes(o.substring(16)) < 8L << 20));
+        return !userSetInitial && !smallMaximum;
     }
 
     /** "512m", "2g", "1048576": the bytes of a -Xmx value; -1 if it cannot be read (then no -Xms is added). */

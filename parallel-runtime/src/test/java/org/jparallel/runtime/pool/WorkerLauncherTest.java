@@ -45,6 +45,9 @@ class WorkerLauncherTest {
         // -Xms above -Xmx stops a JVM from starting.
         assertFalse(command(options("4m")).contains(WorkerLauncher.INITIAL_HEAP));
         assertTrue(command(options("4m")).contains("-Xmx4m"));
+        assertFalse(command(options(null, "-Xmx4m")).contains(WorkerLauncher.INITIAL_HEAP));
+        assertFalse(command(options(null, "-XX:MaxHeapSize=4194304")).contains(WorkerLauncher.INITIAL_HEAP));
+        assertTrue(command(options(null, "-Xmx1g")).contains(WorkerLauncher.INITIAL_HEAP));
     }
 
     @Test
