@@ -61,6 +61,19 @@ final class ChildJvm implements AutoCloseable {
         throw new AssertionError("no line starting with '" + prefix + "'; the child printed:\n" + all);
     }
 
+    /** jstack's thread dump of a JVM that is stuck, for a failure's message. */
+    static String threadDump(long pid) {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(pid)).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jstack.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
     String output() {
         return all.toString();
     }

@@ -200,7 +200,10 @@ class ReliabilityTest {
                 });
                 long pid = parent.process.pid();
                 assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
-                assertTrue(parent.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the parent exits");
+                if (!parent.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    fail("the parent did not exit within 10 s of SIG" + signal + "; its threads:\n" + ChildJvm.threadDump(pid)
+                            + "\nit printed:\n" + parent.output());
+                }
                 assertEquals(List.of(), ParentDeathTest.ownedFolders(pid), "its shutdown removed its files");
                 await().atMost(Duration.ofSeconds(1)).until(() -> workers.stream().noneMatch(ParentDeathTest::alive));
             }
