@@ -10,6 +10,7 @@ import org.jparallel.spi.ClusterBackend;
 import org.jparallel.spi.LocalBatch;
 import org.jparallel.spi.Support;
 import org.jparallel.spi.WorkerOptions;
+import org.jparallel.testing.LogRecords;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,11 +18,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,32 +115,15 @@ class BackendsSupportTest {
 
     @Test
     void aWarnedSettingIsSaidOncePerReasonAndTheCallRuns() {
-        Logger log = Logger.getLogger("org.jparallel");
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
-        try {
+        List<LogRecord> records;
+        try (LogRecords log = LogRecords.of("org.jparallel")) {
+            records = log.records();
             String where = "a test of " + System.nanoTime();   // a reason no other test has warned about
             Support support = Backends.inProcess(where);
             WorkerOptions heap = new WorkerOptions("1g", Map.of(), List.of(), WorkerOptions.DEFAULT_IDLE_TIMEOUT);
             for (int i = 0; i < 3; i++) {
                 Backends.check(support, spec(Duration.ofSeconds(1), 2, heap));
             }
-        } finally {
-            log.removeHandler(handler);
         }
         List<String> warnings = new ArrayList<>();
         records.stream().filter(r -> r.getLevel() == Level.WARNING).forEach(r -> warnings.add(r.getMessage()));

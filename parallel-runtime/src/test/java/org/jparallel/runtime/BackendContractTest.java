@@ -1,5 +1,6 @@
 package org.jparallel.runtime;
 
+import org.jparallel.testing.LogRecords;
 import org.jparallel.Backend;
 import org.jparallel.Delayed;
 import org.jparallel.Fn;
@@ -19,11 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -151,28 +149,11 @@ class BackendContractTest {
     @ParameterizedTest
     @EnumSource(Backend.class)
     void retriesAreHonouredOrTheLogSaysOnceThatTheyCannotBe(Backend backend) {
-        Logger log = Logger.getLogger("org.jparallel");
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
-        try {
+        List<LogRecord> records;
+        try (LogRecords log = LogRecords.of("org.jparallel")) {
+            records = log.records();
             on(backend).retries(2).map(delayed((Integer i) -> i), range(4));
             on(backend).retries(2).map(delayed((Integer i) -> i), range(4));
-        } finally {
-            log.removeHandler(handler);
         }
         List<String> warnings = new ArrayList<>();
         records.stream().filter(r -> r.getLevel() == Level.WARNING).forEach(r -> warnings.add(r.getMessage()));
