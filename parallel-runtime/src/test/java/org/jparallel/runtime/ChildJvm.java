@@ -38,6 +38,10 @@ final class ChildJvm implements AutoCloseable {
 
     static ChildJvm start(Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // A JVM leaves SIGINT ignored if it started so, and a job that a non-interactive shell puts in the
+        // background starts with SIGINT and SIGQUIT ignored (so may Maven and this test's JVM): give the
+        // child the default handling a user's terminal gives it. env execs java, so the pid is java's.
+        cmd.addAll(List.of("env", "--default-signal=INT,QUIT"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -59,6 +63,16 @@ final class ChildJvm implements AutoCloseable {
             }
         }
         throw new AssertionError("no line starting with '" + prefix + "'; the child printed:\n" + all);
+    }
+
+    /** Whether process {@code pid} ignores signal number {@code signal}, from the SigIgn mask in /proc. */
+    static boolean ignoresSignal(long pid, int signal) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (signal - 1))) != 0;
+            }
+        }
+        throw new IOException("no SigIgn line in /proc/" + pid + "/status");
     }
 
     /** jstack's thread dump of a JVM that is stuck, for a failure's message. */

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 import static org.jparallel.Parallel.delayed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -199,6 +200,8 @@ class ReliabilityTest {
                     }
                 });
                 long pid = parent.process.pid();
+                assertFalse(ChildJvm.ignoresSignal(pid, signal.equals("TERM") ? 15 : 2),
+                        "the child JVM was started ignoring SIG" + signal + ", so it could not react to it");
                 assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
                 if (!parent.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                     fail("the parent did not exit within 10 s of SIG" + signal + "; its threads:\n" + ChildJvm.threadDump(pid)
