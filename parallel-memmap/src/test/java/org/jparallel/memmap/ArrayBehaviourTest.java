@@ -7,22 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every kind of 1-D array (heap, allocated, loaded, opened) behaves the same. */
+@ExtendWith(NoLeftovers.class)
 class ArrayBehaviourTest {
 
     @AfterEach
     void closeSideArrays() throws Exception {
         ArrayKind.closeAll();
-    }
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
     }
 
     @ParameterizedTest

@@ -14,23 +14,20 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Raw element bytes for serializers: little-endian, row-major, read back into heap arrays. */
+@ExtendWith(NoLeftovers.class)
 class ArrayBytesTest {
 
     @AfterEach
     void closeSideArrays() throws Exception {
         ArrayKind.closeAll();
-    }
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
     }
 
     private static byte[] bytesOf(SharedArray array) {

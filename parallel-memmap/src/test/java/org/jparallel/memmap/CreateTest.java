@@ -18,16 +18,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Persistent {@code .npy} files created in place ({@link Memmap#create} and its typed variants): sparse,
  * mapped read-write, kept after {@code close()}, opened by NumPy and by another JVM, and refused clearly
  * where they cannot be made. The folder is a disk folder (java.io.tmpdir), as for a matrix larger than memory.
  */
+@ExtendWith(NoLeftovers.class)
 class CreateTest {
     private static final long GIB = 1L << 30;
 
@@ -37,11 +39,6 @@ class CreateTest {
     @BeforeAll
     static void numpyIsInstalled() {
         TestSupport.requireNumpy();
-    }
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
     }
 
     @Test

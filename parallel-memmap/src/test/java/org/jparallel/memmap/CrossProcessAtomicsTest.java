@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Atomic additions on a shared mapped file from two JVMs at once lose no update. */
+@ExtendWith(NoLeftovers.class)
 class CrossProcessAtomicsTest {
     private static final int ADDS_PER_PROCESS = 1_000_000;
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
-    }
 
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"INT64", "FLOAT64", "INT32", "FLOAT32"})

@@ -8,20 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Arrays beyond 2 GiB, 4 GiB and 2^31 elements, in /dev/shm. Allocated files are sparse, so the tests
  * only pay memory for the pages they touch, except where they fill an array on purpose.
  */
+@ExtendWith(NoLeftovers.class)
 class LargeArrayTest {
     private static final long GIB = 1L << 30;
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
-    }
 
     /** Index of the first element at or after absolute file offset {@code fileOffset}. */
     private static long indexAtFileOffset(SharedArray array, long fileOffset, int itemSize) {

@@ -6,23 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Row-major matrices: element access, row and row-slice views, sums; heap and mapped alike. */
+@ExtendWith(NoLeftovers.class)
 class MatrixTest {
 
     @AfterEach
     void closeSideArrays() throws Exception {
         ArrayKind.closeAll();
-    }
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
     }
 
     @ParameterizedTest

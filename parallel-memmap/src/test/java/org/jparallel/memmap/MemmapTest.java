@@ -24,20 +24,17 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Allocation, dump, load and open of .npy files, and the errors for what cannot be mapped. */
+@ExtendWith(NoLeftovers.class)
 class MemmapTest {
     @TempDir
     Path dir;
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
-    }
 
     @Test
     void allocatedArraysLiveInPrivateNpyFilesInTheSessionFolderUntilClosed() throws IOException {

@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Round trips with real NumPy (Debian's python3-numpy under /usr/bin/python3). Element {@code i} of every
  * test array is {@code i % 13 - 6}, exact in every supported type.
  */
+@ExtendWith(NoLeftovers.class)
 class NumpyInteropTest {
     @TempDir
     Path dir;
@@ -23,11 +25,6 @@ class NumpyInteropTest {
     @BeforeAll
     static void numpyIsInstalled() {
         TestSupport.requireNumpy();
-    }
-
-    @AfterAll
-    static void noTempFilesLeft() {
-        TestSupport.assertNoTempFilesLeft();
     }
 
     private static double pattern(long i) {

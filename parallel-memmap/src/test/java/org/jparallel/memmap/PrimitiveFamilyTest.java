@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The build's generator of the array family ({@code src/build/PrimitiveFamily.java}), run as Maven runs it. */
+@ExtendWith(NoLeftovers.class)
 class PrimitiveFamilyTest {
     private static final Path GENERATOR = Path.of("src/build/PrimitiveFamily.java");
 

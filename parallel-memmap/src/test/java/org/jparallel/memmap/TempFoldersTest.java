@@ -19,12 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jparallel.testing.NoLeftovers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Choice of the temp folder, folder naming and permissions, and the clean-up of dead owners' folders. */
+@ExtendWith(NoLeftovers.class)
 class TempFoldersTest {
     private static final TempFolders.Owner SELF = TempFolders.Owner.current();
     /** A 1 MiB tmpfs: too small for the 64 MiB margin, like a full /dev/shm. */
@@ -47,7 +50,6 @@ class TempFoldersTest {
                 .redirectErrorStream(true).start());
         assertEquals(0, umount.exitCode(), umount.output());
         Files.delete(smallTmpfs);
-        TestSupport.assertNoTempFilesLeft();
     }
 
     @Test

@@ -42,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 public final class NoLeftovers implements BeforeAllCallback, AfterAllCallback {
     private static final List<Path> TEMP_BASES = List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")));
     private static final long SELF = ProcessHandle.current().pid();
+    /** How long leftovers may take to go; NoLeftoversTest shortens it to see the extension fail quickly. */
+    static volatile Duration waitLimit = Duration.ofSeconds(30);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NoLeftovers.class);
 
     /** The processes seen under this JVM during one test class. */
@@ -78,10 +80,10 @@ public final class NoLeftovers implements BeforeAllCallback, AfterAllCallback {
         sampler.sample();
         sampler.close();
         stopWorkers();
-        await("processes started by " + context.getDisplayName() + " to exit").atMost(Duration.ofSeconds(30))
+        await("processes started by " + context.getDisplayName() + " to exit").atMost(waitLimit)
                 .pollInSameThread().untilAsserted(() -> assertEquals(List.of(), describe(ProcessHandle.current()
                         .descendants().toList()), "processes left behind by " + context.getDisplayName()));
-        await("temp files of " + context.getDisplayName() + " to go").atMost(Duration.ofSeconds(30))
+        await("temp files of " + context.getDisplayName() + " to go").atMost(waitLimit)
                 .pollInSameThread().untilAsserted(() -> {
                     System.gc();   // unreferenced arrays delete their files when collected
                     assertEquals(List.of(), leftovers(sampler.pids), "left behind by " + context.getDisplayName());
