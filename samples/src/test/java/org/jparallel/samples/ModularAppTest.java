@@ -83,9 +83,14 @@ class ModularAppTest {
     record Compiled(int status, String errors) {
     }
 
-    /** javac of the JDK under test, in module mode: the files make one module. */
+    /**
+     * javac of the JDK under test, in module mode: the files make one module. The class path is an empty
+     * folder: javac run in-process would take this JVM's java.class.path (our jars, as the unnamed module).
+     */
     static Compiled compile(Path src, Map<String, String> files, String modulePath, Path out) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--module-path", modulePath, "-Xlint:all"));
+        Path empty = Files.createDirectories(src.resolveSibling(src.getFileName() + "-empty-class-path"));
+        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--module-path", modulePath,
+                "--class-path", empty.toString(), "-Xlint:all"));
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path file = src.resolve(f.getKey());
             Files.createDirectories(file.getParent());
@@ -166,6 +171,8 @@ class ModularAppTest {
                                     // A result of the application's own class travels back, too.
                                     System.out.println(p.map(delayed((Point q) -> new Point(q.y(), q.x())),
                                             List.of(new Point(1, 2), new Point(3, 4))));
+                                    // The parent's class path is empty: a worker's holds the module path's entries.
+                                    System.out.println(p.mapIndices(0, 1, i -> System.getProperty("java.class.path")));
                                 }
                             }
                         }
@@ -176,7 +183,15 @@ class ModularAppTest {
         Run r = run(modulePath(modules, dir.resolve("app")));
         if (opens) {
             assertEquals(0, r.exit(), r.stdout() + r.stderr());
-            assertEquals("[Point[x=2, y=1], Point[x=4, y=3]]\n", r.stdout(), r.stderr());
+            List<String> lines = r.stdout().lines().toList();
+            assertEquals("[Point[x=2, y=1], Point[x=4, y=3]]", lines.get(0), r.stderr());
+            String workerClassPath = lines.get(1).substring(1, lines.get(1).length() - 1);
+            List<String> entries = List.of(workerClassPath.split(File.pathSeparator));
+            assertTrue(entries.contains(dir.resolve("app").toAbsolutePath().toString()), workerClassPath);
+            for (Path library : modules.values()) {
+                assertTrue(entries.contains(library.toAbsolutePath().toString()), workerClassPath);
+            }
+            assertEquals(2, lines.size(), r.stdout());
         } else {
             assertNotEquals(0, r.exit(), r.stdout());
             assertTrue(r.stderr().contains("IllegalArgumentException: cannot send the argument of task 0 to a worker:"
@@ -210,7 +225,8 @@ class ModularAppTest {
         assertTrue(c.errors().contains("package org.jparallel.internal is not visible"), c.errors());
         assertTrue(c.errors().contains("(package org.jparallel.internal is declared in module org.jparallel.api,"
                 + " which does not export it to module app)"), c.errors());
-        assertTrue(c.errors().contains("package org.jparallel.runtime.serial is not visible"), c.errors());
+        assertTrue(c.errors().contains("(package org.jparallel.runtime.serial is declared in module org.jparallel.runtime,"
+                + " which does not export it to module app)"), c.errors());
 
         // The backend SPI is exported: a module that implements a ClusterBackend compiles.
         Map<String, String> spi = Map.of(
