@@ -202,6 +202,41 @@ class ModularAppTest {
     }
 
     @Test
+    void aResultOfTheApplicationsOwnClassWithoutTheOpensSaysWhatToAdd(@TempDir Path dir) throws Exception {
+        Map<String, Path> modules = libraryModules();
+        Map<String, String> files = Map.of(
+                "module-info.java", "module app {\n    requires org.jparallel.api;\n}\n",
+                "app/Main.java", """
+                        package app;
+
+                        import org.jparallel.Parallel;
+                        import java.util.List;
+                        import static org.jparallel.Parallel.delayed;
+
+                        public class Main {
+                            public record Point(int x, int y) {
+                            }
+
+                            public static void main(String[] args) {
+                                try (Parallel p = Parallel.of(2)) {
+                                    // Integers go out; the worker (on the class path) sends a Point back.
+                                    System.out.println(p.map(delayed((Integer i) -> new Point(i, i)), List.of(1, 2)));
+                                }
+                            }
+                        }
+                        """);
+        Compiled c = compile(dir.resolve("src"), files, modulePath(modules), dir.resolve("app"));
+        assertEquals(0, c.status(), c.errors());
+
+        Run r = run(modulePath(modules, dir.resolve("app")));
+        assertNotEquals(0, r.exit(), r.stdout());
+        assertTrue(r.stderr().contains("IllegalStateException: a result of tasks from 0 cannot be read in this JVM:"
+                + " the module app does not open its package app to " + KRYO_MODULE), r.stderr());
+        assertTrue(r.stderr().contains("Add `opens app to " + KRYO_MODULE + ";` to the module-info.java of app"),
+                r.stderr());
+    }
+
+    @Test
     void aModuleCannotUseTheInternalsOfTheLibrary(@TempDir Path dir) throws Exception {
         Map<String, Path> modules = libraryModules();
         // Requiring the runtime as well, so that only the exports, not readability, keep its packages out.
