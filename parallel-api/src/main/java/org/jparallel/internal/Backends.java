@@ -1,7 +1,6 @@
 package org.jparallel.internal;
 
 import org.jparallel.Backend;
-import org.jparallel.spi.BackendProvider;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.ClusterBackend;
@@ -122,6 +121,8 @@ public final class Backends {
             }
         }
         throw new IllegalStateException("Backend.PROCESSES needs the module org.jparallel:parallel-runtime on the"
-                + " class path; add that dependency, or choose backend(Backend.THREADS)");
+                + " class path (a modular application: the module org.jparallel.runtime on the module path, or"
+                + " --add-modules org.jparallel.runtime if the layer was resolved without service binding); add"
+                + " that dependency, or choose backend(Backend.THREADS)");
     }
 }

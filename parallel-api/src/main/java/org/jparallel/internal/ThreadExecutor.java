@@ -4,7 +4,6 @@ import org.jparallel.Fn;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallExecutor;
-import org.jparallel.spi.LocalBatch;
 
 import java.time.Duration;
 import java.util.List;

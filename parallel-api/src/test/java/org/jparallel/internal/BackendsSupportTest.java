@@ -7,7 +7,6 @@ import org.jparallel.spi.BatchOutcome;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.ClusterBackend;
-import org.jparallel.spi.LocalBatch;
 import org.jparallel.spi.Support;
 import org.jparallel.spi.WorkerOptions;
 import org.jparallel.testing.LogRecords;

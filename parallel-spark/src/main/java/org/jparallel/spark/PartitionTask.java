@@ -6,7 +6,7 @@ import org.jparallel.Fn;
 import org.jparallel.TaskTimeoutException;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
-import org.jparallel.spi.LocalBatch;
+import org.jparallel.internal.LocalBatch;
 import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
 

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every Java block of the README compiles, as the body of a method with the usual imports, and
- * the blocks marked {@code <!-- runs -->} run on real workers without an exception.
+ * the blocks marked {@code <!-- runs -->} run on real workers without an exception. The files of
+ * the modular application are {@link ModularAppTest}'s.
  */
 @ExtendWith(NoLeftovers.class)
 class ReadmeSnippetsTest {
@@ -53,7 +54,7 @@ class ReadmeSnippetsTest {
         List<Snippet> found = new ArrayList<>();
         List<String> lines = Files.readAllLines(readme);
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).equals("```java")) {
+            if (lines.get(i).equals("```java") && !(i > 0 && lines.get(i - 1).startsWith(ModularAppTest.MARKER))) {
                 boolean runs = i > 0 && lines.get(i - 1).equals("<!-- runs -->");
                 StringBuilder code = new StringBuilder();
                 for (i++; !lines.get(i).equals("```"); i++) {

@@ -1,7 +1,7 @@
 package org.jparallel.runtime.pool;
 
 import org.jparallel.Backend;
-import org.jparallel.spi.BackendProvider;
+import org.jparallel.internal.BackendProvider;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.WorkerOptions;

@@ -209,6 +209,10 @@ final class ProcessCall implements CallExecutor {
             kryo.writeClassAndObject(out, value);
             return out.toBytes();
         } catch (RuntimeException e) {
+            String notOpen = WireKryo.describeNotOpen(e);
+            if (notOpen != null) {
+                throw new IllegalArgumentException("cannot send " + what + " to a worker: " + notOpen, e);
+            }
             // No room, no folder or a failed write for a dump is the machine's problem, not the argument's.
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof java.nio.channels.ClosedByInterruptException) {
@@ -255,9 +259,10 @@ final class ProcessCall implements CallExecutor {
             @SuppressWarnings("unchecked")
             List<Object> results = (List<Object>) kryo.readClassAndObject(in);
             return BatchOutcome.success(d.batch(), results, d.worker().toString(), nanos);
-        } catch (KryoException e) {
+        } catch (KryoException | java.lang.reflect.InaccessibleObjectException e) {
+            String notOpen = WireKryo.describeNotOpen(e);
             return BatchOutcome.failure(d.batch(), new IllegalStateException("a result of tasks from "
-                    + d.batch().firstIndex() + " cannot be read in this JVM: " + e.getMessage(), e),
+                    + d.batch().firstIndex() + " cannot be read in this JVM: " + (notOpen != null ? notOpen : e.getMessage()), e),
                     d.batch().firstIndex(), d.worker().toString());
         } finally {
             kryo.getContext().remove(SharedArraySerializer.ADOPT_FOREIGN);

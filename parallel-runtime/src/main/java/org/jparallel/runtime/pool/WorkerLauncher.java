@@ -161,7 +161,8 @@ final class WorkerLauncher {
 
     /**
      * This library's jars first (a class-data archive must be a prefix of the class path, and the
-     * library's classes are the same whatever the order), then java.class.path, then every file URL
+     * library's classes are the same whatever the order), then java.class.path, then the jars and
+     * folders of the modules of the boot layer (an application on the module path), then every file URL
      * of the URLClassLoaders above the context class loader and the user's function's loader (a
      * JShell --class-path, an application's own loader).
      */
@@ -172,6 +173,14 @@ final class WorkerLauncher {
                 entries.add(new File(e).getAbsolutePath());
             }
         }
+        // A parent on the module path has an empty java.class.path: its application modules' jars and
+        // folders go on the workers' class path, where no module rule applies (a worker runs no module).
+        ModuleLayer.boot().configuration().modules().stream()
+                .map(m -> m.reference().location().orElse(null))
+                .filter(u -> u != null && "file".equals(u.getScheme()))   // not the JDK's jrt: modules
+                .map(u -> new File(u).getAbsolutePath())
+                .sorted()
+                .forEach(entries::add);
         Set<ClassLoader> loaders = new LinkedHashSet<>();
         for (ClassLoader start : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), userLoader}) {
             List<ClassLoader> chain = new ArrayList<>();

@@ -6,7 +6,10 @@ import com.esotericsoftware.kryo.kryo5.Serializer;
 import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -21,10 +24,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * needs {@code --add-opens java.base/java.lang.invoke}; the capturing class is in the user's
  * (unnamed, hence open) module, so going to it directly needs no flag, and finds classes that only
  * the user's class loader knows (JShell snippets, plugin loaders).
+ *
+ * <p>A capturing class in a named module (a modular application) does not open its package to this
+ * module, so reflection cannot reach its private {@code writeReplace} and
+ * {@code $deserializeLambda$}. Then the serialization hooks of {@code sun.reflect.ReflectionFactory}
+ * (jdk.unsupported, made for serialization libraries) do the same as Java serialization would: the
+ * lambda's {@code writeReplace}, and {@code SerializedLambda.readResolve}, which calls
+ * {@code $deserializeLambda$} from java.base. The application needs no {@code opens} for its lambdas.
  */
 public final class LambdaSerializer extends Serializer<Object> {
-    private static final Map<Class<?>, Method> WRITE_REPLACE = new ConcurrentHashMap<>();
-    private static final Map<Class<?>, Method> DESERIALIZE = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, MethodHandle> WRITE_REPLACE = new ConcurrentHashMap<>();
+    /** A ConcurrentHashMap holds no null: this stands for "a lambda whose target type is not Serializable". */
+    private static final MethodHandle NO_WRITE_REPLACE = MethodHandles.constant(Object.class, null);
+    /** Each: a capturing class's {@code $deserializeLambda$}, or {@code SerializedLambda.readResolve}, which calls it. */
+    private static final Map<Class<?>, MethodHandle> DESERIALIZE = new ConcurrentHashMap<>();
 
     @Override
     public void write(Kryo kryo, Output out, Object lambda) {
@@ -69,9 +82,14 @@ public final class LambdaSerializer extends Serializer<Object> {
         SerializedLambda form = new SerializedLambda(capturing, fi, fiMethod, fiSignature, implKind, implClass,
                 implMethod, implSignature, instantiated, captured);
         try {
-            return DESERIALIZE.computeIfAbsent(capturing, LambdaSerializer::deserializeMethod).invoke(null, form);
-        } catch (IllegalAccessException | InvocationTargetException e) {
+            return DESERIALIZE.computeIfAbsent(capturing, LambdaSerializer::deserializeMethod).invoke(form);
+        } catch (KryoException e) {
+            throw e;
+        } catch (Throwable e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+            if (cause instanceof Error error && !(cause instanceof LinkageError)) {
+                throw error;
+            }
             throw new KryoException("could not rebuild a lambda of " + capturing.getName() + " (" + implMethod
                     + "): " + cause, cause);
         }
@@ -79,32 +97,46 @@ public final class LambdaSerializer extends Serializer<Object> {
 
     private static SerializedLambda serializedForm(Object lambda) {
         Class<?> type = lambda.getClass();
-        Method writeReplace = WRITE_REPLACE.computeIfAbsent(type, LambdaSerializer::writeReplaceMethod);
-        if (writeReplace == null) {
+        MethodHandle writeReplace = WRITE_REPLACE.computeIfAbsent(type, LambdaSerializer::writeReplaceMethod);
+        if (writeReplace == NO_WRITE_REPLACE) {
             throw new KryoException(describeNonSerializable(type));
         }
         try {
             return (SerializedLambda) writeReplace.invoke(lambda);
-        } catch (ReflectiveOperationException | ClassCastException e) {
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
             throw new KryoException("could not serialize the lambda " + type.getName() + ": " + e, e);
         }
     }
 
-    private static Method writeReplaceMethod(Class<?> type) {
+    private static MethodHandle writeReplaceMethod(Class<?> type) {
         try {
             Method m = type.getDeclaredMethod("writeReplace");
             m.setAccessible(true);
-            return m;
+            return MethodHandles.lookup().unreflect(m);
         } catch (NoSuchMethodException e) {
-            return null;   // a lambda whose target type is not Serializable
+            return NO_WRITE_REPLACE;   // a lambda whose target type is not Serializable
+        } catch (InaccessibleObjectException | IllegalAccessException notOpen) {
+            // A lambda of a named module that does not open its package to this one.
+            MethodHandle viaSerialization = sun.reflect.ReflectionFactory.getReflectionFactory()
+                    .writeReplaceForSerialization(type);
+            return viaSerialization == null ? NO_WRITE_REPLACE : viaSerialization;
         }
     }
 
-    private static Method deserializeMethod(Class<?> capturing) {
+    private static MethodHandle deserializeMethod(Class<?> capturing) {
         try {
             Method m = capturing.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-            m.setAccessible(true);
-            return m;
+            try {
+                m.setAccessible(true);
+                return MethodHandles.lookup().unreflect(m);
+            } catch (InaccessibleObjectException | IllegalAccessException notOpen) {
+                // A named module that does not open the package to this one. SerializedLambda.readResolve
+                // calls $deserializeLambda$ from java.base, which may; it has the same type, (SerializedLambda)Object.
+                return sun.reflect.ReflectionFactory.getReflectionFactory()
+                        .readResolveForSerialization(SerializedLambda.class);
+            }
         } catch (NoSuchMethodException e) {
             throw new KryoException(capturing.getName() + " defines no serializable lambda; was it compiled from"
                     + " different sources than the caller's?", e);

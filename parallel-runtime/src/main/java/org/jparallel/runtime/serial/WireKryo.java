@@ -130,6 +130,31 @@ public final class WireKryo extends Kryo {
         }
     }
 
+    private static final java.util.regex.Pattern NOT_OPEN =
+            java.util.regex.Pattern.compile("module (\\S+) does not \"(?:opens|exports) (\\S+)\" to module (\\S+)");
+
+    /**
+     * The first {@link java.lang.reflect.InaccessibleObjectException} in {@code e}'s causes, said as what
+     * to write: Kryo copies an object's fields by reflection, which a named module (a modular
+     * application) allows only in the packages it opens to Kryo's module. Null if there is none.
+     */
+    public static String describeNotOpen(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.lang.reflect.InaccessibleObjectException closed) {
+                java.util.regex.Matcher m = NOT_OPEN.matcher(String.valueOf(closed.getMessage()));
+                if (m.find()) {
+                    return "the module " + m.group(1) + " does not open its package " + m.group(2) + " to " + m.group(3)
+                            + ", which copies the fields of the objects that travel to and from workers (" + closed.getMessage()
+                            + "). Add `opens " + m.group(2) + " to " + m.group(3) + ";` to the module-info.java of "
+                            + m.group(1) + " (lambdas and method references need no opens; objects of its classes do)";
+                }
+                return closed.getMessage() + ". A modular application opens the packages of the objects it sends"
+                        + " to workers to Kryo: `opens <package> to com.esotericsoftware.kryo.kryo5;` in its module-info.java";
+            }
+        }
+        return null;
+    }
+
     private static boolean isJdkClass(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         return loader == null || loader == ClassLoader.getPlatformClassLoader();

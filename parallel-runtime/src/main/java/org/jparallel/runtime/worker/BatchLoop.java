@@ -16,7 +16,7 @@ import org.jparallel.runtime.wire.RevokeFrame;
 import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
 import org.jparallel.spi.BatchOutcome;
-import org.jparallel.spi.LocalBatch;
+import org.jparallel.internal.LocalBatch;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import org.jparallel.runtime.wire.Channel;
 import org.jparallel.runtime.wire.Frame;
 import org.jparallel.runtime.wire.Status;
 import org.jparallel.spi.Batch;
-import org.jparallel.spi.LocalBatch;
+import org.jparallel.internal.LocalBatch;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

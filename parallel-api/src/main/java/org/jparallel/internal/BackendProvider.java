@@ -1,10 +1,15 @@
-package org.jparallel.spi;
+package org.jparallel.internal;
 
 import org.jparallel.Backend;
+import org.jparallel.spi.CallExecutor;
+import org.jparallel.spi.CallSpec;
+import org.jparallel.spi.Support;
 
 /**
  * A backend found with {@link java.util.ServiceLoader}: {@code parallel-runtime} provides
- * {@link Backend#PROCESSES} this way, so the API never depends on the runtime.
+ * {@link Backend#PROCESSES} this way, so the API never depends on the runtime. Not SPI: the backends
+ * of the {@link Backend} enum are this library's own; another backend implements
+ * {@link org.jparallel.spi.ClusterBackend}.
  */
 public interface BackendProvider {
 

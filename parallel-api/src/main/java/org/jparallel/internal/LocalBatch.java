@@ -1,6 +1,7 @@
-package org.jparallel.spi;
+package org.jparallel.internal;
 
-import org.jparallel.internal.Nesting;
+import org.jparallel.spi.Batch;
+import org.jparallel.spi.BatchOutcome;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
-/** Runs a batch in the current thread: shared by the thread backend and the worker JVMs. */
+/**
+ * Runs a batch in the current thread: shared by the thread backend, the worker JVMs and the Spark
+ * executors. Not SPI: it keeps the nesting count of this package.
+ */
 public final class LocalBatch {
     private LocalBatch() {
     }
