@@ -196,16 +196,21 @@ final class BatchLoop {
         kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
         // Large primitive arrays go after the Kryo bytes, straight from the results to the socket.
         List<Object> arrays = ChannelArrays.collect(kryo);
+        RuntimeException unsendable = null;
         try {
             kryo.writeClassAndObject(output, outcome.results());
         } catch (RuntimeException e) {
-            sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
-                    "a result of tasks from " + firstIndex + " cannot be sent back: " + e.getMessage(), e), false);
-            return;
+            unsendable = e;
         } finally {
             kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
             ChannelArrays.clear(kryo);
             kryo.reset();
+        }
+        if (unsendable != null) {
+            // After the clean-up: the failure's own blocks carry their arrays inside them.
+            sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException("a result of tasks from "
+                    + firstIndex + " cannot be sent back: " + unsendable.getMessage(), unsendable), false);
+            return;
         }
         if (!mappedResults.isEmpty()) {
             resultsOfCall.computeIfAbsent(callId, k -> new ArrayList<>()).addAll(mappedResults);
