@@ -105,6 +105,54 @@ class ProcessMapTest {
         assertNull(Parallel.of(2).map(delayed((Integer x) -> null), List.of(1)).get(0));
     }
 
+    record Arrays5(double[] d, float[] f, long[] l, int[] i, byte[] b) {
+    }
+
+    @Test
+    void primitiveArraysOfEveryTypeComeBackWholeLargeOrSmallAndNested() {
+        // Large ones travel beside the results' Kryo bytes, small and empty ones inside them.
+        List<Object> out = Parallel.of(2).batchSize(2).map(delayed((Integer n) -> {
+            double[] d = new double[n];
+            float[] f = new float[n];
+            long[] l = new long[n];
+            int[] i = new int[n];
+            byte[] b = new byte[n];
+            for (int k = 0; k < n; k++) {
+                d[k] = k + 0.5 * n;
+                f[k] = k - 0.25f;
+                l[k] = Long.MIN_VALUE + k;
+                i[k] = -k;
+                b[k] = (byte) k;
+            }
+            return n % 2 == 0 ? (Object) new Arrays5(d, f, l, i, b) : List.of(d, List.of(f, l), Map.of("i", i, "b", b));
+        }), List.of(0, 7, 1 << 20, 600_001, 5000, 3));
+        int[] sizes = {0, 7, 1 << 20, 600_001, 5000, 3};
+        for (int t = 0; t < sizes.length; t++) {
+            int n = sizes[t];
+            Arrays5 a;
+            if (n % 2 == 0) {
+                a = (Arrays5) out.get(t);
+            } else {
+                List<?> l = (List<?>) out.get(t);
+                List<?> fl = (List<?>) l.get(1);
+                Map<?, ?> m = (Map<?, ?>) l.get(2);
+                a = new Arrays5((double[]) l.get(0), (float[]) fl.get(0), (long[]) fl.get(1), (int[]) m.get("i"),
+                        (byte[]) m.get("b"));
+            }
+            assertEquals(n, a.d().length, "task " + t);
+            assertEquals(n, a.f().length);
+            assertEquals(n, a.l().length);
+            assertEquals(n, a.i().length);
+            assertEquals(n, a.b().length);
+            for (int k = 0; k < n; k++) {
+                if (a.d()[k] != k + 0.5 * n || a.f()[k] != k - 0.25f || a.l()[k] != Long.MIN_VALUE + k || a.i()[k] != -k
+                        || a.b()[k] != (byte) k) {
+                    throw new AssertionError("task " + t + ": wrong element " + k);
+                }
+            }
+        }
+    }
+
     @Test
     void twoArgumentTasksRun() {
         List<Task<Double>> tasks = List.of(delayed(Math::pow).with(2.0, 10.0), delayed(Math::pow).with(3.0, 2.0));

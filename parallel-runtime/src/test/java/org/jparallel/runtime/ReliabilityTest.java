@@ -236,6 +236,14 @@ class ReliabilityTest {
         assertTrue(e.getMessage().contains("cannot be sent back") && e.getMessage().contains("java.lang.Thread"),
                 e.getMessage());
         assertEquals(range(3), Parallel.of(2).map(delayed((Integer x) -> x), range(3)));
+        // A large array met before what fails (it would travel beside the Kryo bytes) is dropped with the rest.
+        IllegalArgumentException afterAnArray = assertThrows(IllegalArgumentException.class,
+                () -> Parallel.of(2).map(delayed((Integer i) -> List.of(new double[100_000], Thread.currentThread())),
+                        List.of(1)));
+        assertTrue(afterAnArray.getMessage().contains("cannot be sent back"), afterAnArray.getMessage());
+        List<double[]> arrays = Parallel.of(2).map(delayed((Integer n) -> new double[n]), List.of(100_000, 3));
+        assertEquals(100_000, arrays.get(0).length);
+        assertEquals(3, arrays.get(1).length);
     }
 
     @Test

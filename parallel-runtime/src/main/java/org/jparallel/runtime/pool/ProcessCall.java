@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.kryo5.KryoException;
 import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.RemoteTaskException;
+import org.jparallel.runtime.serial.ChannelArrays;
 import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
@@ -112,7 +113,7 @@ final class ProcessCall implements CallExecutor {
         byte[] payload = d.frame().payload();
         if (d.frame().type() == Frame.RESULT) {
             awaitOutput(d.worker(), ResultFrame.stdoutBytes(payload), ResultFrame.stderrBytes(payload));
-            return readResults(d, ResultFrame.results(payload), ResultFrame.nanos(payload));
+            return readResults(d, ResultFrame.results(payload), d.frame().arrays(), ResultFrame.nanos(payload));
         }
         long failedIndex = FailedFrame.failedIndex(payload);
         awaitOutput(d.worker(), FailedFrame.stdoutBytes(payload), FailedFrame.stderrBytes(payload));
@@ -250,9 +251,11 @@ final class ProcessCall implements CallExecutor {
         }
     }
 
-    private BatchOutcome readResults(WorkerPool.Delivery d, Input in, long nanos) {
+    /** The results in {@code in}; their large primitive arrays came beside it, read already by the worker's reader. */
+    private BatchOutcome readResults(WorkerPool.Delivery d, Input in, Object[] arrays, long nanos) {
         WireKryo kryo = KRYO.get();
         kryo.setClassLoader(spec.userLoader());
+        ChannelArrays.provide(kryo, arrays);
         kryo.getContext().put(SharedArraySerializer.ADOPT_FOREIGN, Boolean.TRUE);
         kryo.getContext().put(DumpContext.KEY, dumps);   // a result that is one of our dumps is adopted too
         try {
@@ -267,6 +270,7 @@ final class ProcessCall implements CallExecutor {
         } finally {
             kryo.getContext().remove(SharedArraySerializer.ADOPT_FOREIGN);
             kryo.getContext().remove(DumpContext.KEY);
+            ChannelArrays.clear(kryo);
             kryo.reset();
         }
     }

@@ -13,13 +13,26 @@ package org.jparallel.runtime.wire;
  * ({@link Channel} writes and reads that envelope). Each type's payload has one codec in this
  * package, whose Javadoc draws its layout. In payloads, fixed-size numbers are little-endian and
  * strings, objects and lists are Kryo's encoding of them (the parent and its workers run the same
- * build, so the layout has no version).
+ * build, so the layout has no version). A frame may also carry primitive arrays after its payload,
+ * moved without passing through it ({@link Channel}): a batch's results leave theirs there.
  *
  * <p>Parent to worker: {@link #BATCH}, {@link #CANCEL}, {@link #FORGET}, {@link #EXIT},
  * {@link #CLASS_BYTES}, {@link #REVOKE}. Worker to parent: {@link #HELLO}, {@link #RESULT},
  * {@link #FAILED}, {@link #CLASS_REQUEST}, {@link #REVOKED}.
+ *
+ * @param type    what the frame is: one of the constants below
+ * @param payload its bytes, laid out as its type's codec says
+ * @param arrays  the primitive arrays that travelled after the payload, in the order they were
+ *                written ({@link Channel#write(byte, byte[], int, java.util.List)}); empty for most frames
  */
-public record Frame(byte type, byte[] payload) {
+public record Frame(byte type, byte[] payload, Object[] arrays) {
+    private static final Object[] NO_ARRAYS = new Object[0];
+
+    /** A frame without arrays. */
+    public Frame(byte type, byte[] payload) {
+        this(type, payload, NO_ARRAYS);
+    }
+
     /** Tasks to run: {@link BatchFrame}. */
     public static final byte BATCH = 1;
     /** Skip the call's queued batches, stop its running one between tasks: {@link CancelFrame}. */

@@ -16,7 +16,9 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
  * {@code nanos} is how long the batch ran in the worker; the two byte counts are how much the
  * worker had written to its stdout and stderr when the batch ended, so that the parent can wait
  * until its copies of them have caught up; the results are the batch's {@code List} (Kryo, class
- * and object).
+ * and object). Their primitive arrays of {@code ChannelArrays.MIN_BYTES} or more are not in the
+ * payload: they follow it as the frame's {@link Frame#arrays() arrays}, and the Kryo bytes hold
+ * their indexes there.
  */
 public final class ResultFrame {
     public static final int CALL_ID = 0;

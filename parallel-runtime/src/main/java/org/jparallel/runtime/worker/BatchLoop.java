@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
 import org.jparallel.Fn;
 import org.jparallel.RemoteTaskException;
 import org.jparallel.memmap.Memmap;
+import org.jparallel.runtime.serial.ChannelArrays;
 import org.jparallel.runtime.serial.SharedArraySerializer;
 import org.jparallel.runtime.serial.WireKryo;
 import org.jparallel.runtime.wire.BatchFrame;
@@ -193,20 +194,28 @@ final class BatchLoop {
         ResultFrame.writeHeader(output, callId, firstIndex, outcome.nanos(), stdout.count(), stderr.count());
         List<Object> mappedResults = new ArrayList<>();
         kryo.getContext().put(SharedArraySerializer.SENT_MAPPED, mappedResults);
+        // Large primitive arrays go after the Kryo bytes, straight from the results to the socket.
+        List<Object> arrays = ChannelArrays.collect(kryo);
+        RuntimeException unsendable = null;
         try {
             kryo.writeClassAndObject(output, outcome.results());
         } catch (RuntimeException e) {
-            sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException(
-                    "a result of tasks from " + firstIndex + " cannot be sent back: " + e.getMessage(), e), false);
-            return;
+            unsendable = e;
         } finally {
             kryo.getContext().remove(SharedArraySerializer.SENT_MAPPED);
+            ChannelArrays.clear(kryo);
             kryo.reset();
+        }
+        if (unsendable != null) {
+            // After the clean-up: the failure's own blocks carry their arrays inside them.
+            sendFailure(callId, firstIndex, firstIndex, new IllegalArgumentException("a result of tasks from "
+                    + firstIndex + " cannot be sent back: " + unsendable.getMessage(), unsendable), false);
+            return;
         }
         if (!mappedResults.isEmpty()) {
             resultsOfCall.computeIfAbsent(callId, k -> new ArrayList<>()).addAll(mappedResults);
         }
-        channel.write(Frame.RESULT, output.getBuffer(), output.position());
+        channel.write(Frame.RESULT, output.getBuffer(), output.position(), arrays);
     }
 
     /** What tasks printed goes out before the counts that tell the parent how much to wait for. */
