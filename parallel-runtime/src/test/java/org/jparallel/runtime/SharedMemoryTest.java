@@ -40,11 +40,31 @@ class SharedMemoryTest {
 
     /** This JVM's per-call dump folders, wherever they are. */
     static List<Path> callFolders() throws IOException {
+        return ownFolders("call");
+    }
+
+    /** The dump files that ended calls of this JVM left for the next call to write over (DumpRecycler). */
+    static List<Path> keptFiles() throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path folder : ownFolders("kept")) {
+            try (Stream<Path> inside = Files.list(folder)) {
+                inside.forEach(files::add);
+            } catch (java.nio.file.NoSuchFileException goneMeanwhile) {
+                // its last file expired
+            }
+        }
+        return files;
+    }
+
+    private static List<Path> ownFolders(String tag) throws IOException {
         try (Stream<Path> s = Stream.concat(Files.list(Path.of("/dev/shm")), Files.list(Path.of(System.getProperty("java.io.tmpdir"))))) {
-            return s.filter(p -> p.getFileName().toString().matches("jparallel-" + ME + "-\\d+-call-.*"))
+            return s.filter(p -> p.getFileName().toString().matches("jparallel-" + ME + "-\\d+-" + tag + "-.*"))
                     .collect(Collectors.toList());
         }
     }
+
+    /** Kept dump files go {@code DumpRecycler.KEEP_MILLIS} (5 s) after their call, on a timer. */
+    static final Duration KEPT_FILES_GO = Duration.ofSeconds(20);
 
     private static DoubleMatrix heapMatrix(int rows, int cols) {
         double[][] data = new double[rows][cols];
@@ -82,6 +102,58 @@ class SharedMemoryTest {
         assertEquals(1, seen.stream().map(s -> s.split(" ")[2]).distinct().count());
         assertFalse(Memmap.isShared(m), "the caller's array stays on the heap");
         await().atMost(Duration.ofSeconds(5)).until(() -> callFolders().isEmpty());
+    }
+
+    @Test
+    void aLoopOfCallsWritesOverTheLastCallsDumpAndEachCallSeesItsOwnArray() throws IOException {
+        DoubleMatrix ones = filled(64, 4096, 1.0);   // 2 MiB > 1 MiB: dumped
+        DoubleMatrix twos = filled(64, 4096, 2.0);
+        Parallel p = Parallel.of(2);
+        List<String> first = p.map(delayed((Integer i) -> inode(ones) + " " + ones.sum()), List.of(0, 1));
+        assertEquals(1, keptFiles().size(), "the ended call's dump is kept: " + keptFiles());
+        List<String> second = p.map(delayed((Integer i) -> inode(twos) + " " + twos.sum()), List.of(0, 1));
+        String file = first.get(0).split(" ")[0];
+        assertEquals(List.of(file + " " + 64 * 4096.0, file + " " + 64 * 4096.0), first);
+        assertEquals(List.of(file + " " + 2 * 64 * 4096.0, file + " " + 2 * 64 * 4096.0), second,
+                "the second call's array, written over the first call's file (the same inode)");
+
+        DoubleMatrix other = filled(48, 4096, 3.0);   // 1.5 MiB, another size: a new file, and the kept one goes first
+        List<String> third = p.map(delayed((Integer i) -> inode(other) + " " + other.sum()), List.of(0));
+        assertFalse(third.get(0).startsWith(file + " "), third.get(0));
+        assertEquals(48 * 4096 * 3.0, Double.parseDouble(third.get(0).split(" ")[1]));
+        assertEquals(1, keptFiles().size(), "only the third call's dump is kept: " + keptFiles());
+
+        Parallel.shutdownWorkers();
+        assertEquals(List.of(), ownFolders("kept"), "shutdownWorkers deletes the kept files and their folder at once");
+        p.map(delayed((Integer i) -> ones.sum()), List.of(0));
+        await("a kept file to expire").atMost(KEPT_FILES_GO).until(() -> ownFolders("kept").isEmpty());
+    }
+
+    /** The inode of the file a dumped array maps, seen from a worker. */
+    private static String inode(SharedArray array) {
+        try {
+            return Files.getAttribute(array.handle().orElseThrow().file(), "unix:ino").toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aDumpThatATaskReturnedIsNotWrittenOverByTheNextCall() {
+        DoubleMatrix ones = filled(64, 4096, 1.0);
+        DoubleMatrix twos = filled(64, 4096, 2.0);
+        Parallel p = Parallel.of(2);
+        DoubleMatrix back = (DoubleMatrix) p.map(delayed((Integer i) -> ones.rowSlice(0, 64)), List.of(0)).get(0);
+        assertEquals(List.of(2 * 64 * 4096.0), p.map(delayed((Integer i) -> twos.sum()), List.of(0)));
+        assertEquals(64 * 4096.0, back.sum(), "the returned view still holds the first call's array");
+    }
+
+    private static DoubleMatrix filled(int rows, int cols, double value) {
+        double[][] data = new double[rows][cols];
+        for (double[] row : data) {
+            java.util.Arrays.fill(row, value);
+        }
+        return DoubleMatrix.of(data);
     }
 
     record Job(String name, DoubleMatrix data) {
@@ -130,6 +202,8 @@ class SharedMemoryTest {
             await("workers unmap the dumps of a finished call").atMost(Duration.ofSeconds(5)).until(() ->
                     workers.stream().distinct().allMatch(w -> deletedButMapped(w).isEmpty()));
         }
+        // The last call's dump (each call wrote over the one before) is kept seconds, for a next call.
+        await("the kept dump to expire").atMost(KEPT_FILES_GO).until(() -> keptFiles().isEmpty());
         DoubleArray closed = Memmap.doubles(1 << 20);
         List<Long> workers = p.map(delayed((Integer i) -> closed.sum() > -1 ? ProcessHandle.current().pid() : 0L), List.of(0, 1));
         closed.close();   // deleted by its owner while workers still have it mapped from an earlier call
@@ -306,7 +380,8 @@ class SharedMemoryTest {
         DoubleMatrix m = heapMatrix(256, 1024);
         String where = Parallel.of(2).tempFolder(dir).map(delayed((Integer i) -> whereItLives(m)), List.of(1)).get(0);
         assertTrue(where.startsWith(dir + "/jparallel-" + ME + "-"), where);
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
+        // The dump is kept seconds for a next call to write over (DumpRecycler), in this folder too.
+        await().atMost(KEPT_FILES_GO).until(() -> {
             try (Stream<Path> s = Files.list(dir)) {
                 return s.findAny().isEmpty();
             }

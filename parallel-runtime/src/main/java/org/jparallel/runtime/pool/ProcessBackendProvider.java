@@ -2,6 +2,7 @@ package org.jparallel.runtime.pool;
 
 import org.jparallel.Backend;
 import org.jparallel.internal.BackendProvider;
+import org.jparallel.runtime.serial.DumpContext;
 import org.jparallel.spi.CallExecutor;
 import org.jparallel.spi.CallSpec;
 import org.jparallel.spi.WorkerOptions;
@@ -40,6 +41,7 @@ public final class ProcessBackendProvider implements BackendProvider {
         List<WorkerPool> pools = new ArrayList<>(POOLS.values());
         POOLS.clear();
         pools.forEach(WorkerPool::shutdown);
+        DumpContext.deleteKeptFiles();   // their workers are gone: nobody maps them any more
     }
 
     /** The processes of every live worker of this JVM. */

@@ -7,17 +7,18 @@ import org.jparallel.memmap.SharedArray;
 import org.jparallel.memmap.TempFolders;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The files of one call: arrays over {@code maxBytes} met while serializing the call's function
  * and arguments are dumped here once (deduplicated by identity, so an array captured by the
- * function and passed in every batch is written once), and the call's end deletes them.
- * Thread-safe: batches of one call may be serialized by different threads.
+ * function and passed in every batch is written once). The call's end hands them to the
+ * {@link DumpRecycler}, where the next call's dumps of the same size write over them, and which
+ * deletes them seconds later. Thread-safe: batches of one call may be serialized by different threads.
  */
 public final class DumpContext {
     /** Where a DumpContext sits in {@link com.esotericsoftware.kryo.kryo5.Kryo#getContext()}. */
@@ -30,7 +31,8 @@ public final class DumpContext {
     private final Dumper dumper;
     private final Map<Object, Handle> dumped = new IdentityHashMap<>();
     private final Map<Path, Path> folderByBase = new HashMap<>();
-    private final List<Path> files = new ArrayList<>();
+    /** This call's dump files, with their sizes. */
+    private final Map<Path, Long> files = new LinkedHashMap<>();
     private boolean closed;
 
     public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
@@ -78,34 +80,64 @@ public final class DumpContext {
             handle = dumper.dump(array, mode);
             dumped.put(identity, handle);
         } else if (handle == null) {
-            Path base = TempFolders.chooseBase(configuredFolder, array.byteSize());
-            Path folder = folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, "call"));
-            Path file = folder.resolve("a" + dumped.size() + ".npy");
-            Handle written = Memmap.dump(array, file);
+            Handle written = write(array);
             handle = new Handle(written.file(), written.dataOffset(), written.dtype(), written.shape(), mode);
-            files.add(file);
             dumped.put(identity, handle);
         }
         return handle;
+    }
+
+    /** Over a file an earlier call of the same size left, or into a new one, in the call's folder. */
+    private Handle write(SharedArray array) {
+        long bytes = Memmap.dumpSize(array);
+        String name = "a" + files.size() + ".npy";
+        Path reused = DumpRecycler.INSTANCE.take(configuredFolder, bytes, base -> callFolder(base).resolve(name));
+        Handle written;
+        if (reused != null) {
+            files.put(reused, bytes);   // a failure leaves it half written, in the call's folder, which goes
+            written = Memmap.dumpOver(array, reused);
+        } else {
+            Path file = callFolder(TempFolders.chooseBase(configuredFolder, array.byteSize())).resolve(name);
+            written = Memmap.dump(array, file);
+            files.put(file, bytes);
+        }
+        return written;
+    }
+
+    private Path callFolder(Path base) {
+        return folderByBase.computeIfAbsent(base, b -> TempFolders.newFolder(b, "call"));
     }
 
     MmapMode inputMode() {
         return inputMode;
     }
 
-    /** Whether {@code file} is one of this call's dumps, which go when the call ends. */
+    /** Whether {@code file} is one of this call's dumps, which a later call may write over. */
     public synchronized boolean wrote(Path file) {
-        return files.contains(file);
+        return files.containsKey(file);
     }
 
     /** The files written so far (workers are told to forget their mappings of them). */
     public synchronized List<Path> files() {
-        return List.copyOf(files);
+        return List.copyOf(files.keySet());
     }
 
-    /** Deletes the call's folders without waiting for the kernel to free their pages. */
+    /**
+     * Hands the call's files to the {@link DumpRecycler}, to be kept a few seconds for the next call
+     * to write over (unless a result adopted one), and deletes the call's folders with what is left,
+     * without waiting for the kernel to free their pages.
+     */
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        files.forEach((file, bytes) -> DumpRecycler.INSTANCE.keep(file, configuredFolder, bytes));
         folderByBase.values().forEach(TempFolders::deleteInBackground);
+    }
+
+    /** Deletes the files that ended calls left for the next ones to write over (Parallel.shutdownWorkers). */
+    public static void deleteKeptFiles() {
+        DumpRecycler.INSTANCE.deleteAll();
     }
 }
