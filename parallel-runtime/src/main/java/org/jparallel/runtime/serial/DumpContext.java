@@ -33,6 +33,11 @@ public final class DumpContext {
     private final Map<Path, Path> folderByBase = new HashMap<>();
     /** This call's dump files, with their sizes. */
     private final Map<Path, Long> files = new LinkedHashMap<>();
+    /**
+     * Files that workers map writable: never kept, since a task of this call that outlives its
+     * cancellation for a moment could write into the next call's array.
+     */
+    private final java.util.Set<Path> writable = new java.util.HashSet<>();
     private boolean closed;
 
     public DumpContext(long maxBytes, Path configuredFolder, MmapMode inputMode) {
@@ -81,6 +86,9 @@ public final class DumpContext {
             dumped.put(identity, handle);
         } else if (handle == null) {
             Handle written = write(array);
+            if (mode == MmapMode.READ_WRITE || mode == MmapMode.WRITE) {   // shared, writable mappings
+                writable.add(written.file());
+            }
             handle = new Handle(written.file(), written.dataOffset(), written.dtype(), written.shape(), mode);
             dumped.put(identity, handle);
         }
@@ -124,7 +132,7 @@ public final class DumpContext {
 
     /**
      * Hands the call's files to the {@link DumpRecycler}, to be kept a few seconds for the next call
-     * to write over (unless a result adopted one), and deletes the call's folders with what is left,
+     * to write over (unless a result adopted one, or workers mapped it writable), and deletes the call's folders with what is left,
      * without waiting for the kernel to free their pages.
      */
     public synchronized void close() {
@@ -132,7 +140,11 @@ public final class DumpContext {
             return;
         }
         closed = true;
-        files.forEach((file, bytes) -> DumpRecycler.INSTANCE.keep(file, configuredFolder, bytes));
+        files.forEach((file, bytes) -> {
+            if (!writable.contains(file)) {
+                DumpRecycler.INSTANCE.keep(file, configuredFolder, bytes);
+            }
+        });
         folderByBase.values().forEach(TempFolders::deleteInBackground);
     }
 
