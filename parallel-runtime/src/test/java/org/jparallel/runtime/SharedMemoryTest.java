@@ -117,11 +117,12 @@ class SharedMemoryTest {
         assertEquals(List.of(file + " " + 2 * 64 * 4096.0, file + " " + 2 * 64 * 4096.0), second,
                 "the second call's array, written over the first call's file (the same inode)");
 
-        DoubleMatrix other = filled(48, 4096, 3.0);   // 1.5 MiB, another size: a new file, and the kept one goes first
+        DoubleMatrix other = filled(48, 4096, 3.0);   // 1.5 MiB, another size: a new file
         List<String> third = p.map(delayed((Integer i) -> inode(other) + " " + other.sum()), List.of(0));
         assertFalse(third.get(0).startsWith(file + " "), third.get(0));
         assertEquals(48 * 4096 * 3.0, Double.parseDouble(third.get(0).split(" ")[1]));
-        assertEquals(1, keptFiles().size(), "only the third call's dump is kept: " + keptFiles());
+        assertEquals(2, keptFiles().size(), "/dev/shm has room: the other size's kept file waits for its expiry"
+                + " beside the third call's: " + keptFiles());
 
         Parallel.shutdownWorkers();
         assertEquals(List.of(), ownFolders("kept"), "shutdownWorkers deletes the kept files and their folder at once");
@@ -404,6 +405,7 @@ class SharedMemoryTest {
     @Test
     void mmapModeWriteIsAcceptedForArgumentsAsJoblibDoesAndMapsTheDumpWritable() throws IOException {
         DoubleMatrix m = heapMatrix(64, 4096);
+        List<Path> keptBefore = keptFiles();   // earlier tests' dumps may still wait for their expiry
         List<Double> sums = Parallel.of(2).mmapMode(MmapMode.WRITE).map(delayed((Integer r) -> {
             m.set(r, 0, 1000.0);   // lands in the call's dump, not in the caller's heap array
             return m.row(r).sum();
@@ -411,7 +413,8 @@ class SharedMemoryTest {
         assertEquals(heapMatrix(64, 4096).row(1).sum() - 1 + 1000.0, sums.get(1), 1e-6);
         assertEquals(1.0, m.get(1, 0), "the caller's heap array is unchanged, as joblib's is");
         // A late write of a cancelled task could land in the next call's array: a writable dump is not kept.
-        assertEquals(List.of(), keptFiles(), "a dump mapped writable is not kept for the next call");
+        List<Path> keptAfter = keptFiles();
+        assertTrue(keptBefore.containsAll(keptAfter), "a dump mapped writable is not kept for the next call: " + keptAfter);
     }
 
     /** The integer matrices travel as the others do: dumped, mapped, inline, and back as results. */
