@@ -212,8 +212,8 @@ class ModularAppTest {
 
                             public static void main(String[] args) {
                                 try (Parallel p = Parallel.of(2)) {
-                                    // Integers go out; the worker (on the class path) sends a Point back.
-                                    System.out.println(p.map(delayed((Integer i) -> new Point(i, i)), List.of(1, 2)));
+                                    // One Integer goes out, so one batch: the worker (on the class path) sends a Point back.
+                                    System.out.println(p.map(delayed((Integer i) -> new Point(i, i)), List.of(1)));
                                 }
                             }
                         }
