@@ -43,13 +43,17 @@ public final class CallRunner implements Iterator<Object>, AutoCloseable {
     private Iterator<Object> current = List.of().iterator();
     private boolean closed;
 
-    public CallRunner(CallExecutor executor, Iterable<?> args, int fixedBatchSize, int nJobs, int maxInFlight,
-               boolean ordered, Progress progress, Runnable onClose) {
+    /**
+     * @param costs    what the calling Parallel remembers of its earlier calls' tasks, or null
+     * @param function the user's function: automatic batch sizes start from what its class's tasks cost last
+     */
+    public CallRunner(CallExecutor executor, TaskCosts costs, Object function, Iterable<?> args, int fixedBatchSize,
+               int nJobs, int maxInFlight, boolean ordered, Progress progress, Runnable onClose) {
         this.executor = executor;
         this.range = args instanceof IndexRange r ? r : null;
         this.args = range != null ? null : args.iterator();
         this.knownSize = knownSize(args);
-        this.sizer = new BatchSizer(fixedBatchSize, nJobs);
+        this.sizer = new BatchSizer(fixedBatchSize, nJobs, costs, function);
         this.maxInFlight = Math.max(1, maxInFlight);
         this.ordered = ordered;
         this.progress = progress;

@@ -84,7 +84,7 @@ class CallRunnerTest {
     }
 
     private static CallRunner runner(CallExecutor executor, Iterable<?> args, int window, boolean ordered) {
-        return new CallRunner(executor, args, 1, 2, window, ordered, new Progress(0, false, -1, NOWHERE), () -> { });
+        return new CallRunner(executor, null, null, args, 1, 2, window, ordered, new Progress(0, false, -1, NOWHERE), () -> { });
     }
 
     @Test

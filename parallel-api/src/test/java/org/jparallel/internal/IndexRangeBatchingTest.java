@@ -49,7 +49,7 @@ class IndexRangeBatchingTest {
 
     private static List<Batch> batchesOf(IndexRange range, int batchSize) {
         Recording executor = new Recording();
-        try (CallRunner runner = new CallRunner(executor, range, batchSize, 2, 4, true,
+        try (CallRunner runner = new CallRunner(executor, null, null, range, batchSize, 2, 4, true,
                 new Progress(0, false, range.longSize(), new PrintStream(OutputStream.nullOutputStream())), () -> { })) {
             while (runner.hasNext()) {
                 runner.next();

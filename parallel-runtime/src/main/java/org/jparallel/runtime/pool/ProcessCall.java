@@ -168,11 +168,15 @@ final class ProcessCall implements CallExecutor {
     }
 
     /**
-     * Whether a second batch may wait in a worker behind the running one: only when batches are
-     * short, where the saved round trip matters and the wait cannot leave another worker idle long.
+     * Whether a second batch may wait in a worker behind the running one: while batches are short,
+     * where the saved round trip matters and the wait cannot leave another worker idle long, and
+     * until the call's first batch has come back. A first task that then turns out long gets the
+     * batch behind it taken back by the watchdog ({@link Watchdog#REVOKE_AFTER_NANOS}); before, the
+     * first batches of every call waited a round trip each, also in a loop of calls whose batches
+     * were sized from the last call's tasks (bench/RowsumGaps).
      */
     boolean runsShortBatches() {
-        return lastBatchNanos >= 0 && lastBatchNanos < SHORT_BATCH_NANOS;
+        return lastBatchNanos < SHORT_BATCH_NANOS;
     }
 
     long cancelledForNanos(long now) {
